@@ -1,0 +1,158 @@
+package io.github.locker;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * How one acquisition behaves: an immutable value, checked when it is made, changed only by
+ * {@code with...} methods that return a new value.
+ *
+ * <ul>
+ *   <li><b>Lease time</b> (default {@value #DEFAULT_LEASE_SECONDS} s): how long the backend keeps
+ *       the lock when nobody renews it, so that a crashed holder frees it. Counted on the holder's
+ *       monotonic clock from <em>before</em> the acquire request was sent.</li>
+ *   <li><b>Keep-alive</b> (default on): renew the lease at a third of the lease time for as long as
+ *       the lock is held. Off: the lock is held for exactly one lease and then simply expires (a
+ *       fixed TTL).</li>
+ *   <li><b>Wait time</b> (default: wait forever): how long {@link Locker#lock} waits for a held
+ *       lock before it throws {@link LockTimeoutException}. Zero: one attempt.</li>
+ *   <li><b>Retry</b> (default none): instead of waiting for a release, make {@code count} more
+ *       attempts spaced by {@code interval}, as the older {@code SetRetry} did; a wait time, when
+ *       set, still bounds the whole.</li>
+ * </ul>
+ *
+ * <p>Every invalid value is rejected with an {@link IllegalArgumentException} naming the
+ * argument and the value.
+ */
+public final class LockOptions {
+    /** The default lease time, in seconds. */
+    public static final long DEFAULT_LEASE_SECONDS = 60;
+
+    private static final LockOptions DEFAULTS =
+            new LockOptions(Duration.ofSeconds(DEFAULT_LEASE_SECONDS), true, null, 0, Duration.ZERO);
+
+    private final Duration leaseTime;
+    private final boolean keepAlive;
+    private final Duration waitTime;
+    private final int retryCount;
+    private final Duration retryInterval;
+
+    private LockOptions(Duration leaseTime, boolean keepAlive, Duration waitTime, int retryCount,
+            Duration retryInterval) {
+        this.leaseTime = leaseTime;
+        this.keepAlive = keepAlive;
+        this.waitTime = waitTime;
+        this.retryCount = retryCount;
+        this.retryInterval = retryInterval;
+    }
+
+    /** @return lease 60 s, keep-alive on, wait forever, no retry */
+    public static LockOptions defaults() {
+        return DEFAULTS;
+    }
+
+    /**
+     * @param leaseTime how long the backend keeps the lock without renewal; at least one millisecond
+     * @return these options with that lease time
+     * @throws IllegalArgumentException when {@code leaseTime} is null, or shorter than 1 ms
+     */
+    public LockOptions withLeaseTime(Duration leaseTime) {
+        requireArgument(leaseTime != null, "leaseTime must not be null");
+        requireArgument(leaseTime.toMillis() >= 1, "leaseTime must be at least 1 ms, was %s", leaseTime);
+        return new LockOptions(leaseTime, keepAlive, waitTime, retryCount, retryInterval);
+    }
+
+    /**
+     * @param keepAlive true to renew the lease while the lock is held; false for a fixed TTL
+     * @return these options with that keep-alive setting
+     */
+    public LockOptions withKeepAlive(boolean keepAlive) {
+        return new LockOptions(leaseTime, keepAlive, waitTime, retryCount, retryInterval);
+    }
+
+    /**
+     * @param waitTime how long to wait for a held lock; zero for one attempt
+     * @return these options with that wait time
+     * @throws IllegalArgumentException when {@code waitTime} is null or negative
+     */
+    public LockOptions withWaitTime(Duration waitTime) {
+        requireArgument(waitTime != null, "waitTime must not be null (use waitForever())");
+        requireArgument(!waitTime.isNegative(), "waitTime must not be negative, was %s", waitTime);
+        return new LockOptions(leaseTime, keepAlive, waitTime, retryCount, retryInterval);
+    }
+
+    /** @return these options with no bound on the wait (the default) */
+    public LockOptions waitForever() {
+        return new LockOptions(leaseTime, keepAlive, null, retryCount, retryInterval);
+    }
+
+    /**
+     * Makes a not-acquired lock be tried {@code count} more times, {@code interval} apart, instead
+     * of waiting for a release. {@code withRetry(0, Duration.ZERO)} turns retry off.
+     *
+     * @param count how many attempts after the first; zero or more
+     * @param interval the pause between attempts; zero or more
+     * @return these options with that retry policy
+     * @throws IllegalArgumentException when {@code count} is negative or {@code interval} is null or negative
+     */
+    public LockOptions withRetry(int count, Duration interval) {
+        requireArgument(count >= 0, "retry count must not be negative, was %s", count);
+        requireArgument(interval != null, "retry interval must not be null");
+        requireArgument(!interval.isNegative(), "retry interval must not be negative, was %s", interval);
+        return new LockOptions(leaseTime, keepAlive, waitTime, count, interval);
+    }
+
+    /** @return how long the backend keeps the lock without renewal */
+    public Duration leaseTime() {
+        return leaseTime;
+    }
+
+    /** @return whether the lease is renewed while the lock is held */
+    public boolean keepAlive() {
+        return keepAlive;
+    }
+
+    /** @return the bound on the wait for a held lock; empty when the wait is unbounded */
+    public Optional<Duration> waitTime() {
+        return Optional.ofNullable(waitTime);
+    }
+
+    /** @return the number of attempts after the first when retry is used; zero when it is not */
+    public int retryCount() {
+        return retryCount;
+    }
+
+    /** @return the pause between retry attempts */
+    public Duration retryInterval() {
+        return retryInterval;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof LockOptions that
+                && leaseTime.equals(that.leaseTime)
+                && keepAlive == that.keepAlive
+                && Objects.equals(waitTime, that.waitTime)
+                && retryCount == that.retryCount
+                && retryInterval.equals(that.retryInterval);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(leaseTime, keepAlive, waitTime, retryCount, retryInterval);
+    }
+
+    @Override
+    public String toString() {
+        return "LockOptions[leaseTime=" + leaseTime + ", keepAlive=" + keepAlive
+                + ", waitTime=" + (waitTime == null ? "forever" : waitTime)
+                + ", retry=" + retryCount + "x" + retryInterval + "]";
+    }
+
+    private static void requireArgument(boolean valid, String template, Object... values) {
+        if (!valid) {
+            throw new IllegalArgumentException(String.format(template, values));
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package io.github.locker;
+
+import jakarta.enterprise.util.Nonbinding;
+import jakarta.interceptor.InterceptorBinding;
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Inherited;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Runs the annotated method (or every business method of the annotated class) under a distributed
+ * lock: the method is invoked only once the lock is held, and the lock is released however the
+ * method ends. Every member is {@link Nonbinding}; references are checked when the application
+ * deploys, so a wrong locker name or key template stops the deployment instead of failing a call.
+ *
+ * <p>When the lock is not acquired the method is not called: depending on {@link #onContention()},
+ * {@link LockTimeoutException} / {@link LockNotAcquiredException} propagates, or the call is
+ * skipped. When the lease is lost while the method runs, {@link LockLostException} is thrown after
+ * it returns.
+ */
+@InterceptorBinding
+@Inherited
+@Documented
+@Retention(RetentionPolicy.RUNTIME)
+@Target({ElementType.METHOD, ElementType.TYPE})
+public @interface Locked {
+
+    /**
+     * The key template: literal text with placeholders {@code {name}} (a parameter by name; needs
+     * {@code -parameters}), {@code {0}} (by position) and {@code {user.id}} (getters on a
+     * parameter). Empty: the declaring class and method name.
+     *
+     * @return the key template
+     */
+    @Nonbinding
+    String key() default "";
+
+    /**
+     * The configured locker to use ({@code locker.<name>.*}). Empty: the default locker.
+     *
+     * @return the locker name
+     */
+    @Nonbinding
+    String locker() default "";
+
+    /**
+     * How long to wait for a held lock: {@code "3s"}, {@code "500ms"}, {@code "PT3S"}; {@code "0s"}
+     * for one attempt. Empty: the locker's configured wait time (default: forever).
+     *
+     * @return the wait time
+     */
+    @Nonbinding
+    String waitTime() default "";
+
+    /**
+     * The lease time, in the same forms as {@link #waitTime()}. Empty: the locker's configured
+     * lease time (default 60 s).
+     *
+     * @return the lease time
+     */
+    @Nonbinding
+    String leaseTime() default "";
+
+    /**
+     * Whether the lease is renewed while the method runs. False: the lock expires after one lease.
+     *
+     * @return whether to keep the lease alive
+     */
+    @Nonbinding
+    boolean keepAlive() default true;
+
+    /**
+     * What to do when another owner holds the lock.
+     *
+     * @return the contention policy
+     */
+    @Nonbinding
+    Contention onContention() default Contention.WAIT;
+
+    /** What a {@link Locked} method does when another owner holds its lock. */
+    enum Contention {
+        /** Wait up to the wait time, then throw {@link LockTimeoutException}. */
+        WAIT,
+        /** Do not call the method: return null, an empty {@code Optional}, or nothing. */
+        SKIP,
+        /** Make one attempt, then throw {@link LockNotAcquiredException}. */
+        FAIL
+    }
+}

@@ -1,0 +1,163 @@
+package io.github.locker;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+
+/**
+ * One lock backend under one name, as configured ({@code locker.<name>.*}) or made from a driver.
+ * Thread-safe; one instance serves the whole application.
+ *
+ * <p><b>Keys.</b> A key is any non-blank string of at most {@value #MAX_KEY_BYTES} UTF-8 bytes.
+ * The same key on the same backend is the same lock on every node.
+ *
+ * <p><b>Waiting.</b> {@link #lock} blocks until the lock is held, waking when the holder releases
+ * it (not by polling) or when the holder's lease ends. The options' wait time bounds the wait and
+ * ends in {@link LockTimeoutException}; with retry configured, attempts are spaced by the retry
+ * interval instead. A backend failure ends the wait with {@link LockBackendException}, never a
+ * hang past the wait time.
+ *
+ * <p><b>Reentrancy.</b> A thread that already holds key K on this locker and asks for K again gets
+ * it at once, without a round trip; the lock is released when the outermost handle is unlocked.
+ * {@link #lockAsync} is never reentrant: it has no calling thread to count for.
+ *
+ * <p><b>Options.</b> Methods without {@link LockOptions} use {@link #defaultOptions()}: the
+ * library's defaults overridden by this locker's configuration.
+ */
+public interface Locker {
+
+    /** The longest key accepted, in UTF-8 bytes. */
+    int MAX_KEY_BYTES = 1024;
+
+    /** @return the name this locker is configured and injected under */
+    String name();
+
+    /** @return the options used when a call gives none */
+    LockOptions defaultOptions();
+
+    /**
+     * Acquires the lock, waiting as the options say.
+     *
+     * @param key the lock's key
+     * @param options lease, keep-alive, wait time and retry for this acquisition
+     * @return the held lock
+     * @throws LockTimeoutException when a positive wait time ran out
+     * @throws LockNotAcquiredException when no wait was allowed, or the retries ran out
+     * @throws LockBackendException when the backend failed
+     * @throws IllegalArgumentException when the key or options are invalid
+     */
+    Lock lock(String key, LockOptions options);
+
+    /**
+     * {@link #lock(String, LockOptions)} with {@link #defaultOptions()}.
+     *
+     * @param key the lock's key
+     * @return the held lock
+     */
+    default Lock lock(String key) {
+        return lock(key, defaultOptions());
+    }
+
+    /**
+     * Acquires the lock as {@link #lock(String, LockOptions)} does, but answers "someone else holds
+     * it" with an empty result instead of an exception.
+     *
+     * @param key the lock's key
+     * @param options lease, keep-alive, wait time and retry for this acquisition
+     * @return the held lock, or empty when another owner held it for as long as the options allowed
+     * @throws LockBackendException when the backend failed
+     * @throws IllegalArgumentException when the key or options are invalid
+     */
+    Optional<Lock> tryLock(String key, LockOptions options);
+
+    /**
+     * One attempt, with this locker's default lease and keep-alive.
+     *
+     * @param key the lock's key
+     * @return the held lock, or empty when another owner holds it
+     */
+    default Optional<Lock> tryLock(String key) {
+        return tryLock(key, defaultOptions().withWaitTime(Duration.ZERO).withRetry(0, Duration.ZERO));
+    }
+
+    /**
+     * Acquires the lock without blocking the caller. The stage completes with the held lock, or
+     * exceptionally with the exceptions {@link #lock(String, LockOptions)} throws. Not reentrant.
+     *
+     * @param key the lock's key
+     * @param options lease, keep-alive, wait time and retry for this acquisition
+     * @return a stage that completes once the lock is held or cannot be
+     */
+    CompletionStage<Lock> lockAsync(String key, LockOptions options);
+
+    /**
+     * Runs {@code action} under the lock and always unlocks, whether the action returns or throws.
+     *
+     * @param key the lock's key
+     * @param options how to acquire
+     * @param action what to run while holding the lock
+     * @param <T> the action's result type
+     * @return the action's result
+     * @throws LockNotAcquiredException (or {@link LockTimeoutException}) when the lock was not
+     *     acquired; the action did not run
+     * @throws LockLostException when the lease ended while the action ran (thrown after it returned)
+     */
+    default <T> T call(String key, LockOptions options, Supplier<T> action) {
+        Lock lock = lock(key, options);
+        T result;
+        try {
+            result = action.get();
+        } catch (RuntimeException | Error failure) {
+            try {
+                lock.unlock();
+            } catch (RuntimeException unlockFailure) {
+                failure.addSuppressed(unlockFailure);
+            }
+            throw failure;
+        }
+        boolean stillHeld = lock.isHeld();
+        boolean owned = lock.unlock();
+        if (!stillHeld || !owned) {
+            throw new LockLostException(key, lock.fencingToken(), "Lock '" + key + "' on locker '" + name()
+                    + "' was lost while the action ran: its lease ended, so the action was not exclusive", null);
+        }
+        return result;
+    }
+
+    /**
+     * {@link #call(String, LockOptions, Supplier)} with {@link #defaultOptions()}.
+     *
+     * @param key the lock's key
+     * @param action what to run while holding the lock
+     * @param <T> the action's result type
+     * @return the action's result
+     */
+    default <T> T call(String key, Supplier<T> action) {
+        return call(key, defaultOptions(), action);
+    }
+
+    /**
+     * Runs {@code action} under the lock and always unlocks; see {@link #call(String, LockOptions, Supplier)}.
+     *
+     * @param key the lock's key
+     * @param options how to acquire
+     * @param action what to run while holding the lock
+     */
+    default void run(String key, LockOptions options, Runnable action) {
+        call(key, options, () -> {
+            action.run();
+            return null;
+        });
+    }
+
+    /**
+     * {@link #run(String, LockOptions, Runnable)} with {@link #defaultOptions()}.
+     *
+     * @param key the lock's key
+     * @param action what to run while holding the lock
+     */
+    default void run(String key, Runnable action) {
+        run(key, defaultOptions(), action);
+    }
+}

@@ -1,0 +1,153 @@
+package io.github.locker.core;
+
+import io.github.locker.Lock;
+import io.github.locker.LockNotAcquiredException;
+import io.github.locker.LockOptions;
+import io.github.locker.LockTimeoutException;
+import io.github.locker.Locker;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The {@link Locker} every driver shares: checks arguments, counts reentrant acquisitions per
+ * thread, applies wait time and retry, and hands the single acquisition to the driver's
+ * {@link LockEngine}.
+ */
+public final class CoreLocker implements Locker {
+    private final String name;
+    private final LockOptions defaults;
+    private final LockEngine engine;
+    private final Executor asyncExecutor;
+    /** Locks this thread holds on this locker, by key: the reentrancy count lives here, not on the backend. */
+    private final ThreadLocal<Map<String, Holding>> holdingsOfThread = ThreadLocal.withInitial(HashMap::new);
+
+    /**
+     * @param name the locker's name, for messages
+     * @param defaults the options of calls that give none
+     * @param engine the driver's acquisition
+     * @param asyncExecutor where {@link #lockAsync} waits
+     */
+    public CoreLocker(String name, LockOptions defaults, LockEngine engine, Executor asyncExecutor) {
+        this.name = name;
+        this.defaults = defaults;
+        this.engine = engine;
+        this.asyncExecutor = asyncExecutor;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public LockOptions defaultOptions() {
+        return defaults;
+    }
+
+    @Override
+    public Lock lock(String key, LockOptions options) {
+        Lock lock = acquireReentrant(key, options);
+        if (lock == null) {
+            throw notAcquired(key, options);
+        }
+        return lock;
+    }
+
+    @Override
+    public Optional<Lock> tryLock(String key, LockOptions options) {
+        return Optional.ofNullable(acquireReentrant(key, options));
+    }
+
+    @Override
+    public CompletionStage<Lock> lockAsync(String key, LockOptions options) {
+        checkArguments(key, options);
+        return CompletableFuture.supplyAsync(() -> {
+            Holding holding = acquireNew(key, options, released -> { });
+            if (holding == null) {
+                throw notAcquired(key, options);
+            }
+            return new LockHandle(key, holding);
+        }, asyncExecutor);
+    }
+
+    @Override
+    public String toString() {
+        return "Locker[" + name + " on " + engine.describe() + "]";
+    }
+
+    private Lock acquireReentrant(String key, LockOptions options) {
+        checkArguments(key, options);
+        Map<String, Holding> holdings = holdingsOfThread.get();
+        Holding held = holdings.get(key);
+        if (held != null) {
+            if (held.enterAgain()) {
+                return new LockHandle(key, held);
+            }
+            holdings.remove(key);
+        }
+        Thread acquirer = Thread.currentThread();
+        Holding acquired = acquireNew(key, options, released -> {
+            // Another thread may close the last handle; only the acquiring thread may touch its own map.
+            if (Thread.currentThread() == acquirer) {
+                holdings.remove(key, released);
+            }
+        });
+        if (acquired == null) {
+            return null;
+        }
+        holdings.put(key, acquired);
+        return new LockHandle(key, acquired);
+    }
+
+    private Holding acquireNew(String key, LockOptions options, Consumer<Holding> onReleased) {
+        Deadline deadline = options.waitTime().map(Deadline::after).orElse(Deadline.forever());
+        try {
+            Lease lease = options.retryCount() == 0
+                    ? engine.acquire(key, options, deadline)
+                    : acquireWithRetries(key, options, deadline);
+            return lease == null ? null : new Holding(lease, onReleased);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new LockNotAcquiredException(key, "Waiting for lock '" + key + "' on locker '" + name
+                    + "' was interrupted");
+        }
+    }
+
+    private Lease acquireWithRetries(String key, LockOptions options, Deadline deadline)
+            throws InterruptedException {
+        for (int attempt = 0; ; attempt++) {
+            Lease lease = engine.acquire(key, options, Deadline.now());
+            if (lease != null || attempt == options.retryCount() || deadline.hasPassed()) {
+                return lease;
+            }
+            Duration pause = deadline.remainingAtMost(options.retryInterval());
+            TimeUnit.NANOSECONDS.sleep(pause.toNanos());
+        }
+    }
+
+    private LockNotAcquiredException notAcquired(String key, LockOptions options) {
+        Duration waitTime = options.waitTime().orElse(Duration.ZERO);
+        String where = "Lock '" + key + "' on locker '" + name + "' (" + engine.describe() + ")";
+        if (!waitTime.isZero()) {
+            return new LockTimeoutException(key, waitTime, where + " was still held by another owner after waiting "
+                    + waitTime);
+        }
+        String attempts = options.retryCount() == 0 ? "one attempt"
+                : (1 + options.retryCount()) + " attempts " + options.retryInterval() + " apart";
+        return new LockNotAcquiredException(key, where + " is held by another owner (" + attempts + ")");
+    }
+
+    private static void checkArguments(String key, LockOptions options) {
+        Keys.requireValid(key);
+        if (options == null) {
+            throw new IllegalArgumentException("options must not be null (use LockOptions.defaults())");
+        }
+    }
+}

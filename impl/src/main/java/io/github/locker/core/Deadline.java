@@ -1,0 +1,62 @@
+package io.github.locker.core;
+
+import java.time.Duration;
+
+/**
+ * A point on the monotonic clock ({@link System#nanoTime()}) by which a wait must end, or none.
+ * Immutable.
+ */
+public final class Deadline {
+    private static final Deadline FOREVER = new Deadline(Long.MAX_VALUE, true);
+
+    private final long atNanos;
+    private final boolean forever;
+
+    private Deadline(long atNanos, boolean forever) {
+        this.atNanos = atNanos;
+        this.forever = forever;
+    }
+
+    /** @return a deadline that never passes */
+    public static Deadline forever() {
+        return FOREVER;
+    }
+
+    /** @return a deadline that has already passed: one attempt, no wait */
+    public static Deadline now() {
+        return new Deadline(System.nanoTime(), false);
+    }
+
+    /**
+     * @param wait how long from now
+     * @return the deadline that far from now
+     */
+    public static Deadline after(Duration wait) {
+        long now = System.nanoTime();
+        long nanos = wait.compareTo(Duration.ofDays(365)) > 0 ? Duration.ofDays(365).toNanos() : wait.toNanos();
+        return new Deadline(now + nanos, false);
+    }
+
+    /** @return whether this deadline never passes */
+    public boolean isForever() {
+        return forever;
+    }
+
+    /** @return whether the deadline has passed */
+    public boolean hasPassed() {
+        return !forever && System.nanoTime() - atNanos >= 0;
+    }
+
+    /** @return nanoseconds left, zero once passed, {@link Long#MAX_VALUE} when forever */
+    public long remainingNanos() {
+        return forever ? Long.MAX_VALUE : Math.max(0, atNanos - System.nanoTime());
+    }
+
+    /**
+     * @param bound the longest answer wanted
+     * @return the time left, but not more than {@code bound}
+     */
+    public Duration remainingAtMost(Duration bound) {
+        return Duration.ofNanos(Math.min(remainingNanos(), bound.toNanos()));
+    }
+}

@@ -1,0 +1,22 @@
+package io.github.locker.core;
+
+/**
+ * One acquisition as a driver holds it: an owner token on the backend, a lease counted on the
+ * monotonic clock, and its keep-alive. Thread-safe.
+ */
+public interface Lease {
+
+    /** @return the fencing token the backend issued for this acquisition */
+    long fencingToken();
+
+    /** @return false once released, expired or lost */
+    boolean isHeld();
+
+    /**
+     * Stops the keep-alive and deletes the lock on the backend if this owner still holds it.
+     *
+     * @return whether this owner still held it
+     * @throws io.github.locker.LockBackendException when the backend cannot be reached
+     */
+    boolean release();
+}

@@ -1,0 +1,232 @@
+package io.github.locker.redis;
+
+import io.github.locker.LockBackendException;
+import io.github.locker.LockOptions;
+import io.github.locker.Locker;
+import io.github.locker.core.CoreLocker;
+import io.github.locker.spi.LockerBackend;
+import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One connection to one Redis section, shared by every locker made on it: a command connection,
+ * a pub/sub connection on which releases wake waiters, one keep-alive thread and the waiters'
+ * registry. Commands are rejected at once while disconnected (never queued), so a Redis that is
+ * down surfaces as {@link LockBackendException} instead of a hang.
+ */
+final class RedisBackend implements LockerBackend {
+    private static final Logger LOG = Logger.getLogger(RedisBackend.class.getName());
+    /** Releases are announced on one channel per backend; the message is the lock key. */
+    static final String RELEASE_CHANNEL = "locker:released";
+
+    private final RedisSettings settings;
+    private final ClientResources resources;
+    private final AbstractRedisClient client;
+    private final StatefulConnection<String, String> connection;
+    private final RedisScriptingAsyncCommands<String, String> commands;
+    private final StatefulRedisPubSubConnection<String, String> releases;
+    private final ReleaseWaiters waiters = new ReleaseWaiters();
+    private final ScheduledExecutorService keepAlive;
+    private final ExecutorService asyncAcquisitions;
+    private final String ownerPrefix = UUID.randomUUID() + ":";
+    private final AtomicLong ownerSequence = new AtomicLong();
+
+    private RedisBackend(RedisSettings settings, ClientResources resources, AbstractRedisClient client,
+            StatefulConnection<String, String> connection, RedisScriptingAsyncCommands<String, String> commands,
+            StatefulRedisPubSubConnection<String, String> releases) {
+        this.settings = settings;
+        this.resources = resources;
+        this.client = client;
+        this.connection = connection;
+        this.commands = commands;
+        this.releases = releases;
+        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, daemonThreads("locker-redis-keepalive"));
+        scheduler.setRemoveOnCancelPolicy(true);
+        this.keepAlive = scheduler;
+        this.asyncAcquisitions = Executors.newCachedThreadPool(daemonThreads("locker-redis-async"));
+    }
+
+    static RedisBackend connect(RedisSettings settings) {
+        ClientResources resources = ClientResources.builder()
+                .ioThreadPoolSize(2)
+                .computationThreadPoolSize(1)
+                // Come back within a second of Redis coming back, not after Lettuce's default 30 s backoff.
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(20), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+                .build();
+        AbstractRedisClient client = null;
+        try {
+            SocketOptions socket = SocketOptions.builder().connectTimeout(settings.commandTimeout()).build();
+            TimeoutOptions timeouts = TimeoutOptions.enabled(settings.commandTimeout());
+            RedisBackend backend;
+            if (settings.cluster()) {
+                RedisClusterClient cluster = RedisClusterClient.create(resources, settings.uris());
+                client = cluster;
+                cluster.setOptions(ClusterClientOptions.builder()
+                        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                        .socketOptions(socket).timeoutOptions(timeouts).build());
+                StatefulRedisClusterConnection<String, String> commands = cluster.connect(StringCodec.UTF8);
+                backend = new RedisBackend(settings, resources, cluster, commands, commands.async(),
+                        cluster.connectPubSub(StringCodec.UTF8));
+            } else {
+                RedisClient standalone = RedisClient.create(resources);
+                client = standalone;
+                standalone.setOptions(ClientOptions.builder()
+                        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                        .socketOptions(socket).timeoutOptions(timeouts).build());
+                var commands = standalone.connect(StringCodec.UTF8, settings.uris().get(0));
+                backend = new RedisBackend(settings, resources, standalone, commands, commands.async(),
+                        standalone.connectPubSub(StringCodec.UTF8, settings.uris().get(0)));
+            }
+            backend.listenForReleases();
+            return backend;
+        } catch (RuntimeException unreachable) {
+            if (client != null) {
+                client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            }
+            resources.shutdown(0, 2, TimeUnit.SECONDS);
+            throw new LockBackendException(null, settings.address() + " is unreachable: " + unreachable.getMessage()
+                    + " (check redis.*.uri, credentials and that Redis is running)", unreachable);
+        }
+    }
+
+    private void listenForReleases() {
+        releases.addListener(new RedisPubSubAdapter<>() {
+            @Override
+            public void message(String channel, String lockKey) {
+                waiters.wakeOne(lockKey);
+            }
+        });
+        releases.sync().subscribe(RELEASE_CHANNEL);
+        client.addListener(new RedisConnectionStateListener() {
+            @Override
+            public void onRedisConnected(RedisChannelHandler<?, ?> channel, SocketAddress address) {
+                waiters.wakeAll();
+            }
+
+            @Override
+            public void onRedisDisconnected(RedisChannelHandler<?, ?> channel) {
+                LOG.log(Level.WARNING, "Lost the connection to {0}; reconnecting", settings.address());
+                waiters.wakeAll();
+            }
+        });
+    }
+
+    @Override
+    public Locker locker(String name, LockOptions defaults, String keyPrefix) {
+        return new CoreLocker(name, defaults, new RedisLockEngine(this, keyPrefix), asyncAcquisitions);
+    }
+
+    @Override
+    public String describe() {
+        return settings.address();
+    }
+
+    ReleaseWaiters waiters() {
+        return waiters;
+    }
+
+    ScheduledExecutorService keepAliveScheduler() {
+        return keepAlive;
+    }
+
+    Duration commandTimeout() {
+        return settings.commandTimeout();
+    }
+
+    /** @return a token no other acquisition, on any node, ever uses */
+    String newOwnerToken() {
+        return ownerPrefix + ownerSequence.incrementAndGet();
+    }
+
+    /** Runs a script by its SHA; when Redis does not know it (restarted, flushed), sends the body once. */
+    <T> CompletableFuture<T> run(RedisScript script, String[] keys, String... args) {
+        CompletableFuture<T> bySha = commands.<T>evalsha(script.sha(), script.outputType(), keys, args).toCompletableFuture();
+        return bySha.exceptionallyCompose(failure -> unwrap(failure) instanceof RedisNoScriptException
+                ? commands.<T>eval(script.body(), script.outputType(), keys, args).toCompletableFuture()
+                : CompletableFuture.failedFuture(unwrap(failure)));
+    }
+
+    /**
+     * Waits for a command's reply.
+     *
+     * @throws LockBackendException naming the address and what was being done, when it failed or timed out
+     * @throws InterruptedException when the caller was interrupted
+     */
+    <T> T await(CompletableFuture<T> reply, Duration timeout, String key, String doing) throws InterruptedException {
+        try {
+            return reply.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException silent) {
+            throw new LockBackendException(key, settings.address() + " did not answer within " + timeout + " while "
+                    + doing + " '" + key + "'", silent);
+        } catch (ExecutionException failed) {
+            Throwable cause = unwrap(failed);
+            throw new LockBackendException(key, settings.address() + " failed while " + doing + " '" + key + "': "
+                    + cause.getMessage(), cause);
+        }
+    }
+
+    /** Deletes our lock if we have it, without waiting: the cleanup of an acquisition given up on. */
+    void releaseInBackground(String lockKey, String owner) {
+        run(RedisScript.RELEASE, new String[] {lockKey}, owner, RELEASE_CHANNEL);
+    }
+
+    @Override
+    public void close() {
+        keepAlive.shutdownNow();
+        asyncAcquisitions.shutdownNow();
+        releases.close();
+        connection.close();
+        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        resources.shutdown(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        Throwable cause = failure;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+
+    private static ThreadFactory daemonThreads(String name) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

@@ -1,0 +1,124 @@
+package io.github.locker.redis;
+
+import io.github.locker.LockOptions;
+import io.github.locker.core.Lease;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One held Redis lock: its owner token, its fencing token, its validity on the monotonic clock and
+ * its keep-alive. The validity is counted from before the acquire request was sent, less a margin
+ * for clock drift between this host and Redis, and moves forward only when a renewal succeeds.
+ */
+final class RedisLease implements Lease {
+    private static final Logger LOG = Logger.getLogger(RedisLease.class.getName());
+
+    private enum State { HELD, RELEASED, LOST }
+
+    private final RedisBackend backend;
+    private final String key;
+    private final String lockKey;
+    private final String owner;
+    private final long fencingToken;
+    private final long leaseMillis;
+    private final AtomicReference<State> state = new AtomicReference<>(State.HELD);
+    private volatile long validUntilNanos;
+    private volatile ScheduledFuture<?> nextRenewal;
+
+    private RedisLease(RedisBackend backend, String key, String lockKey, String owner, long fencingToken,
+            long leaseMillis, long sentAtNanos) {
+        this.backend = backend;
+        this.key = key;
+        this.lockKey = lockKey;
+        this.owner = owner;
+        this.fencingToken = fencingToken;
+        this.leaseMillis = leaseMillis;
+        this.validUntilNanos = validUntil(sentAtNanos);
+    }
+
+    static RedisLease start(RedisBackend backend, String key, String lockKey, String owner, long fencingToken,
+            LockOptions options, long sentAtNanos) {
+        RedisLease lease = new RedisLease(backend, key, lockKey, owner, fencingToken,
+                options.leaseTime().toMillis(), sentAtNanos);
+        if (options.keepAlive()) {
+            lease.scheduleRenewal(lease.leaseMillis / 3);
+        }
+        return lease;
+    }
+
+    @Override
+    public long fencingToken() {
+        return fencingToken;
+    }
+
+    @Override
+    public boolean isHeld() {
+        return state.get() == State.HELD && System.nanoTime() - validUntilNanos < 0;
+    }
+
+    @Override
+    public boolean release() {
+        boolean validUpToNow = isHeld();
+        if (state.getAndSet(State.RELEASED) == State.RELEASED) {
+            return false;
+        }
+        ScheduledFuture<?> renewal = nextRenewal;
+        if (renewal != null) {
+            renewal.cancel(false);
+        }
+        try {
+            Long deleted = backend.await(backend.run(RedisScript.RELEASE, new String[] {lockKey}, owner,
+                    RedisBackend.RELEASE_CHANNEL), backend.commandTimeout(), key, "releasing");
+            return deleted == 1L && validUpToNow;
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            backend.releaseInBackground(lockKey, owner);
+            return validUpToNow;
+        }
+    }
+
+    private void scheduleRenewal(long delayMillis) {
+        nextRenewal = backend.keepAliveScheduler().schedule(this::renew, Math.max(1, delayMillis), TimeUnit.MILLISECONDS);
+    }
+
+    private void renew() {
+        if (state.get() != State.HELD) {
+            return;
+        }
+        long sentAt = System.nanoTime();
+        backend.<Long>run(RedisScript.RENEW, new String[] {lockKey}, owner, Long.toString(leaseMillis))
+                .orTimeout(Math.max(1, leaseMillis / 3), TimeUnit.MILLISECONDS)
+                .whenComplete((renewed, failure) -> {
+                    if (state.get() != State.HELD) {
+                        return;
+                    }
+                    if (failure == null && renewed == 1L) {
+                        validUntilNanos = validUntil(sentAt);
+                        scheduleRenewal(leaseMillis / 3);
+                    } else if (failure == null) {
+                        markLost("its key expired or now belongs to another owner", null);
+                    } else if (System.nanoTime() - validUntilNanos >= 0) {
+                        markLost("renewals failed until the lease ended", failure);
+                    } else {
+                        scheduleRenewal(Math.min(leaseMillis / 10, 1000));
+                    }
+                });
+    }
+
+    private void markLost(String why, Throwable cause) {
+        if (state.compareAndSet(State.HELD, State.LOST)) {
+            LOG.log(Level.WARNING, "Lock ''{0}'' (token {1}) on {2} was lost: {3}{4}",
+                    new Object[] {key, fencingToken, backend.describe(), why, cause == null ? "" : " (" + cause + ")"});
+        }
+    }
+
+    /** Redis's own advice: allow for drift of 1% of the lease plus 2 ms between the two clocks. */
+    private long validUntil(long sentAtNanos) {
+        long leaseNanos = TimeUnit.MILLISECONDS.toNanos(leaseMillis);
+        long drift = leaseNanos / 100 + TimeUnit.MILLISECONDS.toNanos(2);
+        return sentAtNanos + Math.max(leaseNanos - drift, leaseNanos / 2);
+    }
+}

@@ -1,0 +1,103 @@
+package io.github.locker.redis;
+
+import io.github.locker.LockOptions;
+import io.github.locker.core.Deadline;
+import io.github.locker.core.Lease;
+import io.github.locker.core.LockEngine;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Acquisition on Redis: one script call per attempt; between attempts the waiter sleeps until a
+ * release message wakes it or the holder's lease would have ended, whichever comes first.
+ */
+final class RedisLockEngine implements LockEngine {
+    /** An attempt may always take this long (bounded by the command timeout), even when the wait time is shorter. */
+    private static final Duration MIN_ATTEMPT_TIME = Duration.ofSeconds(1);
+    /** When the holder's key carries no TTL (not ours: someone set it by hand), look again this often. */
+    private static final long FOREIGN_KEY_RECHECK_MILLIS = 100;
+
+    private final RedisBackend backend;
+    private final String keyPrefix;
+
+    RedisLockEngine(RedisBackend backend, String keyPrefix) {
+        this.backend = backend;
+        this.keyPrefix = keyPrefix;
+    }
+
+    @Override
+    public Lease acquire(String key, LockOptions options, Deadline deadline) throws InterruptedException {
+        String lockKey = lockKeyOf(key);
+        String owner = backend.newOwnerToken();
+        while (true) {
+            CompletableFuture<Void> released = deadline.hasPassed() ? null : backend.waiters().register(lockKey);
+            try {
+                long sentAt = System.nanoTime();
+                List<Long> reply = attempt(key, lockKey, owner, options, deadline);
+                if (reply.get(0) == 1L) {
+                    return RedisLease.start(backend, key, lockKey, owner, reply.get(1), options, sentAt);
+                }
+                if (released == null || deadline.hasPassed()) {
+                    return null;
+                }
+                long holderMillisLeft = reply.get(1) > 0 ? reply.get(1) : FOREIGN_KEY_RECHECK_MILLIS;
+                long sleepNanos = Math.min(TimeUnit.MILLISECONDS.toNanos(holderMillisLeft), deadline.remainingNanos());
+                try {
+                    released.get(sleepNanos, TimeUnit.NANOSECONDS);
+                } catch (TimeoutException holderLeaseOver) {
+                    // the holder's lease has ended (or the wait time has): try again
+                } catch (java.util.concurrent.ExecutionException impossible) {
+                    throw new IllegalStateException(impossible);
+                }
+            } finally {
+                if (released != null) {
+                    backend.waiters().unregister(lockKey, released);
+                }
+            }
+        }
+    }
+
+    private List<Long> attempt(String key, String lockKey, String owner, LockOptions options, Deadline deadline)
+            throws InterruptedException {
+        CompletableFuture<List<Long>> reply = backend.run(RedisScript.ACQUIRE,
+                new String[] {lockKey, fenceKeyOf(lockKey)}, owner, Long.toString(options.leaseTime().toMillis()));
+        Duration timeout = backend.commandTimeout();
+        if (!deadline.isForever()) {
+            Duration remaining = Duration.ofNanos(deadline.remainingNanos());
+            timeout = min(timeout, remaining.compareTo(MIN_ATTEMPT_TIME) > 0 ? remaining : MIN_ATTEMPT_TIME);
+        }
+        boolean answered = false;
+        try {
+            List<Long> result = backend.await(reply, timeout, key, "acquiring");
+            answered = true;
+            return result;
+        } finally {
+            if (!answered) {
+                // The script may still run after we gave up on it: delete what it may have taken.
+                backend.releaseInBackground(lockKey, owner);
+            }
+        }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    /** {@code <prefix>{<key>}}: the braces are a Cluster hash tag, so the fence key lands on the same node. */
+    private String lockKeyOf(String key) {
+        return keyPrefix + "{" + key + "}";
+    }
+
+    /** Starts with the lock key, so whichever hash tag the lock key has, the fence key has the same. */
+    private static String fenceKeyOf(String lockKey) {
+        return lockKey + ":fence";
+    }
+
+    @Override
+    public String describe() {
+        return backend.describe();
+    }
+}

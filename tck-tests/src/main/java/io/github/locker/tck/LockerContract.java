@@ -1,0 +1,408 @@
+package io.github.locker.tck;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.locker.Lock;
+import io.github.locker.LockBackendException;
+import io.github.locker.LockLostException;
+import io.github.locker.LockNotAcquiredException;
+import io.github.locker.LockOptions;
+import io.github.locker.LockTimeoutException;
+import io.github.locker.Locker;
+import io.github.locker.tck.servers.ServerProcess;
+import io.github.locker.spi.LockerBackend;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * What every driver must do, on a real server. A driver's test extends this class and says how to
+ * connect a node and which server process to stop, pause and restart. Each {@link Locker} a test
+ * makes has its own backend connection, as two nodes of a service would.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+public abstract class LockerContract {
+    private final List<LockerBackend> nodes = new ArrayList<>();
+    private final ExecutorService threads = Executors.newCachedThreadPool();
+    /** A key no other test (or earlier run against the same server) uses. */
+    protected String key;
+
+    /** @return a new, independent connection to the backend under test */
+    protected abstract LockerBackend connectNode();
+
+    /** @return the backend's server process, for fault injection */
+    protected abstract ServerProcess server();
+
+    /** @return the shortest lease the backend honours precisely enough for expiry tests */
+    protected Duration shortLease() {
+        return Duration.ofMillis(400);
+    }
+
+    @BeforeEach
+    void uniqueKey(TestInfo test) {
+        key = test.getTestMethod().orElseThrow().getName() + ":" + UUID.randomUUID();
+    }
+
+    @AfterEach
+    void closeNodes() throws InterruptedException {
+        threads.shutdownNow();
+        threads.awaitTermination(10, TimeUnit.SECONDS);
+        if (!server().isRunning()) {
+            server().start();
+        }
+        nodes.forEach(LockerBackend::close);
+    }
+
+    /** @return a locker on a node of its own */
+    protected Locker newLocker() {
+        LockerBackend node = connectNode();
+        nodes.add(node);
+        return node.locker("test", LockOptions.defaults(), "locker:tck:");
+    }
+
+    @Test
+    void onlyOneHolderAtATimeAcrossNodesAndThreads() throws Exception {
+        int threadsPerNode = 16;
+        int iterations = 200;
+        List<Locker> lockers = List.of(newLocker(), newLocker());
+        AtomicInteger holdersNow = new AtomicInteger();
+        AtomicInteger mostHoldersAtOnce = new AtomicInteger();
+        int[] counter = {0};
+        List<Long> tokensInOrder = new ArrayList<>();
+        List<Future<?>> workers = new ArrayList<>();
+        for (Locker locker : lockers) {
+            for (int t = 0; t < threadsPerNode; t++) {
+                workers.add(threads.submit(() -> {
+                    for (int i = 0; i < iterations; i++) {
+                        try (Lock lock = locker.lock(key)) {
+                            mostHoldersAtOnce.accumulateAndGet(holdersNow.incrementAndGet(), Math::max);
+                            int read = counter[0];
+                            Thread.yield();
+                            counter[0] = read + 1;
+                            tokensInOrder.add(lock.fencingToken());
+                            holdersNow.decrementAndGet();
+                        }
+                    }
+                    return null;
+                }));
+            }
+        }
+        for (Future<?> worker : workers) {
+            worker.get(50, TimeUnit.SECONDS);
+        }
+        int total = lockers.size() * threadsPerNode * iterations;
+        assertThat(mostHoldersAtOnce).hasValue(1);
+        assertThat(counter[0]).as("increments made under the lock").isEqualTo(total);
+        assertThat(tokensInOrder).hasSize(total).isSorted().doesNotHaveDuplicates();
+    }
+
+    @Test
+    void fencingTokensStrictlyIncreasePerKey() {
+        Locker first = newLocker();
+        Locker second = newLocker();
+        long previous = Long.MIN_VALUE;
+        for (int i = 0; i < 10; i++) {
+            try (Lock lock = (i % 2 == 0 ? first : second).lock(key)) {
+                assertThat(lock.fencingToken()).isGreaterThan(previous);
+                previous = lock.fencingToken();
+            }
+        }
+    }
+
+    @Test
+    void tryLockIsOneAttempt() {
+        Locker holder = newLocker();
+        Locker other = newLocker();
+        Lock held = holder.lock(key);
+        assertThat(other.tryLock(key)).isEmpty();
+        assertThat(held.unlock()).isTrue();
+        Optional<Lock> now = other.tryLock(key);
+        assertThat(now).isPresent();
+        assertThat(now.get().unlock()).isTrue();
+    }
+
+    @Test
+    void fixedLeaseExpiresWhenKeepAliveIsOff() {
+        Locker holder = newLocker();
+        Locker other = newLocker();
+        Lock held = holder.lock(key, LockOptions.defaults().withLeaseTime(shortLease()).withKeepAlive(false));
+        assertThat(other.tryLock(key)).isEmpty();
+
+        Lock taken = other.lock(key, LockOptions.defaults().withWaitTime(shortLease().multipliedBy(10)));
+
+        assertThat(held.isHeld()).isFalse();
+        assertThat(taken.isHeld()).isTrue();
+        assertThat(taken.fencingToken()).isGreaterThan(held.fencingToken());
+        taken.unlock();
+    }
+
+    @Test
+    void unlockAfterExpiryDeletesNothingOfTheNewOwner() {
+        Locker holder = newLocker();
+        Locker other = newLocker();
+        Lock expired = holder.lock(key, LockOptions.defaults().withLeaseTime(shortLease()).withKeepAlive(false));
+        Lock current = other.lock(key, LockOptions.defaults().withWaitTime(shortLease().multipliedBy(10)));
+
+        assertThat(expired.unlock()).as("the expired holder no longer owned it").isFalse();
+
+        assertThat(current.isHeld()).isTrue();
+        assertThat(newLocker().tryLock(key)).as("the new owner's lock survived").isEmpty();
+        assertThat(current.unlock()).isTrue();
+    }
+
+    @Test
+    void keepAliveHoldsTheLockForFiveLeases() throws InterruptedException {
+        Locker holder = newLocker();
+        Locker other = newLocker();
+        Lock held = holder.lock(key, LockOptions.defaults().withLeaseTime(shortLease()));
+        long until = System.nanoTime() + shortLease().multipliedBy(5).toNanos();
+        while (System.nanoTime() < until) {
+            assertThat(held.isHeld()).isTrue();
+            assertThat(other.tryLock(key)).isEmpty();
+            Thread.sleep(shortLease().toMillis() / 4);
+        }
+        assertThat(held.unlock()).isTrue();
+    }
+
+    @Test
+    void waiterWakesOnReleaseNotAtLeaseEnd() throws Exception {
+        Locker holder = newLocker();
+        Locker waiter = newLocker();
+        Duration lease = Duration.ofSeconds(30);
+        Lock held = holder.lock(key, LockOptions.defaults().withLeaseTime(lease));
+        CountDownLatch waiting = new CountDownLatch(1);
+        Future<Long> acquiredAt = threads.submit(() -> {
+            waiting.countDown();
+            try (Lock lock = waiter.lock(key, LockOptions.defaults().withWaitTime(Duration.ofSeconds(20)))) {
+                return System.nanoTime();
+            }
+        });
+        waiting.await();
+        Thread.sleep(300); // let the waiter block: nothing observable says it has
+        long releasedAt = System.nanoTime();
+        held.unlock();
+
+        long wokeAfterMillis = TimeUnit.NANOSECONDS.toMillis(acquiredAt.get(20, TimeUnit.SECONDS) - releasedAt);
+
+        System.out.printf("%s: waiter acquired %d ms after the release%n", getClass().getSimpleName(), wokeAfterMillis);
+        assertThat(wokeAfterMillis).as("woken by the release, long before the %s lease would end", lease)
+                .isLessThan(lease.toMillis() / 10);
+    }
+
+    @Test
+    void waitTimeEndsInTimeoutException() {
+        Locker holder = newLocker();
+        Locker waiter = newLocker();
+        Lock held = holder.lock(key);
+        Duration waitTime = Duration.ofMillis(500);
+        long start = System.nanoTime();
+
+        assertThatThrownBy(() -> waiter.lock(key, LockOptions.defaults().withWaitTime(waitTime)))
+                .isInstanceOf(LockTimeoutException.class)
+                .isInstanceOf(LockNotAcquiredException.class)
+                .hasMessageContaining(key)
+                .satisfies(e -> assertThat(((LockTimeoutException) e).waitTime()).isEqualTo(waitTime));
+
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(waitTime);
+        assertThat(held.isHeld()).isTrue();
+        held.unlock();
+    }
+
+    @Test
+    void zeroWaitTimeIsOneAttemptEndingInNotAcquired() {
+        Locker holder = newLocker();
+        Lock held = holder.lock(key);
+        assertThatThrownBy(() -> newLocker().lock(key, LockOptions.defaults().withWaitTime(Duration.ZERO)))
+                .isExactlyInstanceOf(LockNotAcquiredException.class)
+                .hasMessageContaining("one attempt");
+        held.unlock();
+    }
+
+    @Test
+    void retriesRunOutInNotAcquired() {
+        Locker holder = newLocker();
+        Lock held = holder.lock(key);
+        Duration interval = Duration.ofMillis(100);
+        long start = System.nanoTime();
+
+        assertThatThrownBy(() -> newLocker().lock(key, LockOptions.defaults().withRetry(3, interval)))
+                .isExactlyInstanceOf(LockNotAcquiredException.class)
+                .hasMessageContaining("4 attempts");
+
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(interval.multipliedBy(3));
+        held.unlock();
+    }
+
+    @Test
+    void retrySucceedsOnceTheHolderIsGone() {
+        Locker holder = newLocker();
+        holder.lock(key, LockOptions.defaults().withLeaseTime(shortLease()).withKeepAlive(false));
+        int attemptsSpanningTwoLeases = 20;
+        Duration interval = shortLease().dividedBy(10);
+
+        Lock lock = newLocker().lock(key, LockOptions.defaults().withRetry(attemptsSpanningTwoLeases, interval));
+
+        assertThat(lock.isHeld()).isTrue();
+        lock.unlock();
+    }
+
+    @Test
+    void sameThreadReentersWithoutDeadlock() throws Exception {
+        Locker locker = newLocker();
+        Lock outer = locker.lock(key);
+        Lock inner = locker.lock(key, LockOptions.defaults().withWaitTime(Duration.ZERO));
+        assertThat(inner.fencingToken()).isEqualTo(outer.fencingToken());
+        assertThat(threads.submit(() -> locker.tryLock(key)).get()).as("another thread of the same node").isEmpty();
+
+        assertThat(inner.unlock()).isTrue();
+        assertThat(outer.isHeld()).isTrue();
+        assertThat(newLocker().tryLock(key)).as("still held after the inner unlock").isEmpty();
+
+        assertThat(outer.unlock()).isTrue();
+        Optional<Lock> free = newLocker().tryLock(key);
+        assertThat(free).as("free after the outer unlock").isPresent();
+        free.get().unlock();
+    }
+
+    @Test
+    void unlockFromAnotherThreadReleases() throws Exception {
+        Locker locker = newLocker();
+        Lock lock = locker.lock(key);
+        assertThat(threads.submit(lock::unlock).get()).isTrue();
+        assertThat(lock.unlock()).as("a second unlock").isFalse();
+        Optional<Lock> again = locker.tryLock(key);
+        assertThat(again).isPresent();
+        again.get().unlock();
+    }
+
+    @Test
+    void runAlwaysUnlocks() {
+        Locker locker = newLocker();
+        assertThatThrownBy(() -> locker.run(key, () -> {
+            throw new IllegalStateException("business failure");
+        })).isInstanceOf(IllegalStateException.class).hasMessage("business failure");
+        assertThat(locker.call(key, () -> "done")).isEqualTo("done");
+        Optional<Lock> free = newLocker().tryLock(key);
+        assertThat(free).isPresent();
+        free.get().unlock();
+    }
+
+    @Test
+    void lockAsyncCompletesWhenHeld() throws Exception {
+        Locker holder = newLocker();
+        Lock held = holder.lock(key);
+        CompletableFuture<Lock> pending = newLocker().lockAsync(key, LockOptions.defaults()).toCompletableFuture();
+        Thread.sleep(200);
+        assertThat(pending).isNotDone();
+        held.unlock();
+        Lock lock = pending.get(10, TimeUnit.SECONDS);
+        assertThat(lock.isHeld()).isTrue();
+        assertThat(lock.unlock()).isTrue();
+    }
+
+    @Test
+    void everyBadInputIsRejectedNamingTheArgumentAndLosesNothing() {
+        Locker locker = newLocker();
+        Lock held = locker.lock(key);
+
+        assertThatThrownBy(() -> locker.lock(null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("key must not be null");
+        assertThatThrownBy(() -> locker.tryLock("  ")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("key must not be blank");
+        assertThatThrownBy(() -> locker.lock("k".repeat(Locker.MAX_KEY_BYTES + 1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("key must be at most 1024");
+        assertThatThrownBy(() -> locker.lock(key, null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("options");
+        assertThatThrownBy(() -> LockOptions.defaults().withLeaseTime(Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("leaseTime");
+        assertThatThrownBy(() -> LockOptions.defaults().withLeaseTime(Duration.ofSeconds(-1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("leaseTime");
+        assertThatThrownBy(() -> LockOptions.defaults().withWaitTime(Duration.ofMillis(-1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("waitTime");
+        assertThatThrownBy(() -> LockOptions.defaults().withRetry(-1, Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("retry count");
+        assertThatThrownBy(() -> LockOptions.defaults().withRetry(1, Duration.ofMillis(-5)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("retry interval");
+
+        assertThat(held.isHeld()).as("the held lock is untouched").isTrue();
+        assertThat(newLocker().tryLock(key)).isEmpty();
+        assertThat(held.unlock()).isTrue();
+        Optional<Lock> afterwards = locker.tryLock(key);
+        assertThat(afterwards).as("the locker still works").isPresent();
+        afterwards.get().unlock();
+    }
+
+    @Test
+    void backendStoppedWhileWaitingEndsInBackendExceptionWithinWaitTime() throws Exception {
+        Locker holder = newLocker();
+        Locker waiter = newLocker();
+        holder.lock(key, LockOptions.defaults().withLeaseTime(Duration.ofSeconds(30)));
+        Duration waitTime = Duration.ofSeconds(15);
+        CountDownLatch waiting = new CountDownLatch(1);
+        Future<Lock> attempt = threads.submit(() -> {
+            waiting.countDown();
+            return waiter.lock(key, LockOptions.defaults().withWaitTime(waitTime));
+        });
+        waiting.await();
+        Thread.sleep(300); // let the waiter block
+        long stoppedAt = System.nanoTime();
+        server().kill();
+
+        assertThatThrownBy(() -> attempt.get(waitTime.toSeconds(), TimeUnit.SECONDS))
+                .hasCauseInstanceOf(LockBackendException.class)
+                .cause().hasMessageContaining("127.0.0.1:" + server().port());
+        System.out.printf("%s: the waiter failed %d ms after the backend stopped%n", getClass().getSimpleName(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stoppedAt));
+        assertThatThrownBy(() -> waiter.tryLock(key)).isInstanceOf(LockBackendException.class);
+    }
+
+    @Test
+    void serviceResumesAfterTheBackendRestarts() throws Exception {
+        Locker locker = newLocker();
+        locker.run(key, () -> { });
+        server().restart();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        Optional<Lock> lock = Optional.empty();
+        while (lock.isEmpty()) {
+            try {
+                lock = locker.tryLock(key);
+            } catch (LockBackendException stillReconnecting) {
+                assertThat(System.nanoTime()).as("reconnected within 20 s").isLessThan(deadline);
+                Thread.sleep(50);
+            }
+        }
+        assertThat(lock.get().unlock()).isTrue();
+    }
+
+    @Test
+    void leaseLostWhileTheBackendIsPausedIsReported() {
+        Locker locker = newLocker();
+        Duration lease = shortLease();
+
+        assertThatThrownBy(() -> locker.run(key, LockOptions.defaults().withLeaseTime(lease), () -> {
+            server().pause();
+            try {
+                Thread.sleep(lease.multipliedBy(3).toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                server().resume();
+            }
+        })).isInstanceOf(LockLostException.class).hasMessageContaining(key);
+    }
+}

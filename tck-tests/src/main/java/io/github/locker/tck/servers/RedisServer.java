@@ -1,0 +1,46 @@
+package io.github.locker.tck.servers;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * A JUnit 5 extension that runs a throw-away {@code redis-server} (no persistence) on a free
+ * loopback port for a test class: register it with
+ * {@code @RegisterExtension static final RedisServer REDIS = new RedisServer();}. Tests may stop,
+ * pause and restart it through {@link #process()}; it is started again before the next class.
+ * Fails, with the install command, when {@code redis-server} is missing.
+ */
+public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
+    private ServerProcess process;
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        Path binary = ServerBinary.require("redis-server", "redis-server");
+        int port = FreePort.pick();
+        process = new ServerProcess("redis-server", List.of(binary.toString(),
+                "--port", Integer.toString(port), "--bind", "127.0.0.1",
+                "--save", "", "--appendonly", "no", "--protected-mode", "no"),
+                port, Path.of("target", "servers", "redis-" + port + ".log"));
+        process.start();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        if (process != null) {
+            process.kill();
+        }
+    }
+
+    /** @return the running process, to stop, pause, resume or restart it */
+    public ServerProcess process() {
+        return process;
+    }
+
+    /** @return {@code redis://127.0.0.1:<port>} */
+    public String uri() {
+        return "redis://127.0.0.1:" + process.port();
+    }
+}
