@@ -63,6 +63,7 @@ final class RedisBackend implements LockerBackend {
     private final ExecutorService asyncAcquisitions;
     private final String ownerPrefix = UUID.randomUUID() + ":";
     private final AtomicLong ownerSequence = new AtomicLong();
+    private volatile boolean closing;
 
     private RedisBackend(RedisSettings settings, ClientResources resources, AbstractRedisClient client,
             StatefulConnection<String, String> connection, RedisScriptingAsyncCommands<String, String> commands,
@@ -82,7 +83,7 @@ final class RedisBackend implements LockerBackend {
     static RedisBackend connect(RedisSettings settings) {
         ClientResources resources = ClientResources.builder()
                 .ioThreadPoolSize(2)
-                .computationThreadPoolSize(1)
+                .computationThreadPoolSize(2)
                 // Come back within a second of Redis coming back, not after Lettuce's default 30 s backoff.
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(20), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
                 .build();
@@ -138,7 +139,9 @@ final class RedisBackend implements LockerBackend {
 
             @Override
             public void onRedisDisconnected(RedisChannelHandler<?, ?> channel) {
-                LOG.log(Level.WARNING, "Lost the connection to {0}; reconnecting", settings.address());
+                if (!closing) {
+                    LOG.log(Level.WARNING, "Lost the connection to {0}; reconnecting", settings.address());
+                }
                 waiters.wakeAll();
             }
         });
@@ -205,6 +208,7 @@ final class RedisBackend implements LockerBackend {
 
     @Override
     public void close() {
+        closing = true;
         keepAlive.shutdownNow();
         asyncAcquisitions.shutdownNow();
         releases.close();

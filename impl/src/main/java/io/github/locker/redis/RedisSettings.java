@@ -2,7 +2,10 @@ package io.github.locker.redis;
 
 import io.github.locker.core.Durations;
 import io.github.locker.spi.BackendConfig;
+import io.lettuce.core.RedisCredentials;
+import io.lettuce.core.RedisCredentialsProvider;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.StaticCredentialsProvider;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,9 +66,19 @@ record RedisSettings(List<RedisURI> uris, boolean cluster, Duration commandTimeo
         }
         Optional<String> username = config.get("username");
         Optional<String> password = config.get("password");
-        username.ifPresent(uri::setUsername);
-        password.ifPresent(uri::setPassword);
+        if (username.isPresent() || password.isPresent()) {
+            RedisCredentials inUri = credentialsIn(uri);
+            // a credentials provider, not setUsername/setPassword: Lettuce 7 removed those
+            uri.setCredentialsProvider(new StaticCredentialsProvider(
+                    username.orElse(inUri == null ? null : inUri.getUsername()),
+                    password.map(String::toCharArray).orElse(inUri == null ? null : inUri.getPassword())));
+        }
         return uri;
+    }
+
+    private static RedisCredentials credentialsIn(RedisURI uri) {
+        return uri.getCredentialsProvider() instanceof RedisCredentialsProvider.ImmediateRedisCredentialsProvider immediate
+                ? immediate.resolveCredentialsNow() : null;
     }
 
     private static String describe(List<RedisURI> uris, boolean cluster) {

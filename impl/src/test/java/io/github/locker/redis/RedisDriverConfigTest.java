@@ -1,0 +1,71 @@
+package io.github.locker.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.locker.LockBackendException;
+import io.github.locker.spi.BackendConfig;
+import io.github.locker.spi.LockerDriver;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RedisDriverConfigTest {
+    private final LockerDriver driver = LockerDriver.find("redis").orElseThrow();
+
+    private static BackendConfig section(Map<String, String> properties) {
+        return BackendConfig.of("redis", "main", properties);
+    }
+
+    @Test
+    void isFoundByServiceLoaderUnderItsName() {
+        assertThat(driver).isInstanceOf(RedisDriver.class);
+        assertThat(driver.name()).isEqualTo("redis");
+    }
+
+    @Test
+    void aWellFormedSectionHasNoProblems() {
+        assertThat(driver.check(section(Map.of("uri", "redis://127.0.0.1:6379/0", "timeout", "2s")))).isEmpty();
+        assertThat(driver.check(section(Map.of("uri", "redis-sentinel://127.0.0.1:26379/0#mymaster")))).isEmpty();
+        assertThat(driver.check(section(Map.of("uri", "redis://a:7000,redis://b:7001")))).isEmpty();
+    }
+
+    @Test
+    void eachMalformedSectionIsNamedWithItsFix() {
+        assertThat(driver.check(section(Map.of()))).containsExactly(
+                "Redis section 'redis.main' has no 'redis.main.uri': set it to e.g. redis://127.0.0.1:6379");
+        assertThat(driver.check(section(Map.of("uri", "http://:secret@host")))).singleElement().asString()
+                .startsWith("'redis.main.uri' is not a Redis URI").doesNotContain("secret");
+        assertThat(driver.check(section(Map.of("uri", "redis://h:1", "timeout", "soon")))).containsExactly(
+                "redis.main.timeout 'soon' is not a duration; write e.g. 500ms, 3s, 2m or PT3S");
+        assertThat(driver.check(section(Map.of("uri", "redis://h:1", "timeout", "0s")))).containsExactly(
+                "redis.main.timeout must be positive, was PT0S");
+        assertThatThrownBy(() -> driver.connect(section(Map.of()))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("redis.main.uri");
+    }
+
+    @Test
+    void anUnreachableRedisFailsWithItsAddressAndWithoutThePassword() throws IOException {
+        int closedPort;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = probe.getLocalPort();
+        }
+        BackendConfig config = section(Map.of("uri", "redis://alice:s3cr3t-in-uri@127.0.0.1:" + closedPort,
+                "password", "s3cr3t-property", "timeout", "1s"));
+
+        assertThatThrownBy(() -> driver.connect(config))
+                .isInstanceOf(LockBackendException.class)
+                .hasMessageContaining("Redis at 127.0.0.1:" + closedPort + " is unreachable")
+                .satisfies(failure -> assertThat(fullText(failure)).doesNotContain("s3cr3t"));
+    }
+
+    private static String fullText(Throwable failure) {
+        StringBuilder text = new StringBuilder();
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            text.append(cause).append('\n');
+        }
+        return text.toString();
+    }
+}
