@@ -1,0 +1,155 @@
+package io.github.locker.tck.servers;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * A JUnit 5 extension that runs a throw-away Redis Cluster for a test class: three
+ * {@code redis-server} masters (no replicas, no persistence) on free loopback ports, their 16384
+ * slots split by {@code redis-cli --cluster create}. Register it with
+ * {@code @RegisterExtension static final RedisClusterServer CLUSTER = new RedisClusterServer();}.
+ * The class's tests start once every node reports {@code cluster_state:ok}. Fails, with the install
+ * command, when {@code redis-server} or {@code redis-cli} is missing.
+ */
+public final class RedisClusterServer implements BeforeAllCallback, AfterAllCallback {
+    private static final int NODES = 3;
+    private static final Duration FORMATION_TIMEOUT = Duration.ofSeconds(20);
+
+    private final List<ServerProcess> nodes = new ArrayList<>();
+    private final List<Path> nodeConfigs = new ArrayList<>();
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        Path binary = ServerBinary.require("redis-server", "redis-server");
+        ServerBinary.require("redis-cli", "redis-tools");
+        // Each node needs a client port and a cluster bus port. The bus port is given explicitly
+        // (cluster-port, Redis 7+) instead of Redis's default port + 10000, which may be taken or above 65535.
+        int[] ports = FreePort.pick(2 * NODES);
+        Path servers = Path.of("target", "servers").toAbsolutePath();
+        for (int i = 0; i < NODES; i++) {
+            int port = ports[2 * i];
+            int busPort = ports[2 * i + 1];
+            // A node reads its config file at start and would rejoin an old cluster: the name is new
+            // for each run, and the file is deleted afterwards.
+            Path nodeConfig = servers.resolve("cluster-" + port + "-" + System.nanoTime() + "-nodes.conf");
+            nodeConfigs.add(nodeConfig);
+            nodes.add(new ServerProcess("redis-server (cluster node " + (i + 1) + ")", List.of(binary.toString(),
+                    "--cluster-enabled", "yes", "--cluster-config-file", nodeConfig.toString(),
+                    "--cluster-port", Integer.toString(busPort),
+                    "--port", Integer.toString(port), "--bind", "127.0.0.1",
+                    "--save", "", "--appendonly", "no"),
+                    port, servers.resolve("redis-cluster-" + port + ".log")));
+        }
+        nodes.forEach(ServerProcess::start);
+
+        List<String> create = new ArrayList<>(List.of("--cluster", "create"));
+        nodes.forEach(node -> create.add("127.0.0.1:" + node.port()));
+        create.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
+        RedisCli.run(0, create.toArray(String[]::new));
+        awaitClusterOk();
+    }
+
+    /**
+     * {@code --cluster create} returns once the nodes have met; the test clients read the slot map
+     * from whichever node they reach first, so every node must agree that all slots are served.
+     */
+    private void awaitClusterOk() {
+        long deadline = System.nanoTime() + FORMATION_TIMEOUT.toNanos();
+        for (ServerProcess node : nodes) {
+            String info = RedisCli.run(node.port(), "cluster", "info");
+            while (!info.contains("cluster_state:ok")) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the cluster did not reach cluster_state:ok within "
+                            + FORMATION_TIMEOUT + "; node 127.0.0.1:" + node.port() + " says:\n" + info
+                            + "\nsee the logs in target/servers");
+                }
+                sleep(50);
+                info = RedisCli.run(node.port(), "cluster", "info");
+            }
+        }
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        nodes.forEach(ServerProcess::kill);
+        nodes.clear();
+        for (Path nodeConfig : nodeConfigs) {
+            try {
+                Files.deleteIfExists(nodeConfig);
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not delete " + nodeConfig, e);
+            }
+        }
+        nodeConfigs.clear();
+    }
+
+    /** @return the three node processes, in the order their ports appear in {@link #uris()} */
+    public List<ServerProcess> nodes() {
+        return List.copyOf(nodes);
+    }
+
+    /** @return {@code redis://127.0.0.1:<port>} of every node, comma-separated: the form that means Cluster */
+    public String uris() {
+        return nodes.stream().map(node -> "redis://127.0.0.1:" + node.port()).collect(Collectors.joining(","));
+    }
+
+    /**
+     * Runs {@code redis-cli} against one node, to look at the cluster from outside the driver.
+     *
+     * @return what redis-cli printed, trimmed
+     */
+    public String cli(ServerProcess node, String... args) {
+        return RedisCli.run(node.port(), args);
+    }
+
+    /**
+     * Which node serves a key, asked of the cluster itself ({@code CLUSTER KEYSLOT} and
+     * {@code CLUSTER NODES}), so tests can place keys on chosen nodes and check where the driver
+     * put them without trusting the driver's own routing.
+     *
+     * @param key a Redis key, hash tag included (a lock key, not the name given to the locker)
+     * @return the node whose slot range holds the key's slot
+     */
+    public ServerProcess nodeServing(String key) {
+        ServerProcess anyNode = nodes.get(0);
+        int slot = Integer.parseInt(RedisCli.run(anyNode.port(), "cluster", "keyslot", key));
+        String map = RedisCli.run(anyNode.port(), "cluster", "nodes");
+        // <id> <ip:port@busport[,hostname]> <flags> <master> <ping> <pong> <epoch> <link> <slot ranges...>
+        for (String line : map.split("\\R")) {
+            String[] fields = line.trim().split(" ");
+            int port = Integer.parseInt(fields[1].substring(fields[1].lastIndexOf(':') + 1, fields[1].indexOf('@')));
+            for (int i = 8; i < fields.length; i++) {
+                if (fields[i].startsWith("[")) {
+                    continue; // a slot being migrated or imported: not while the cluster is stable
+                }
+                String[] range = fields[i].split("-");
+                int first = Integer.parseInt(range[0]);
+                int last = Integer.parseInt(range[range.length - 1]);
+                if (slot >= first && slot <= last) {
+                    return nodes.stream().filter(node -> node.port() == port).findFirst().orElseThrow(
+                            () -> new IllegalStateException("slot " + slot + " is served by port " + port
+                                    + ", not one of this cluster's nodes:\n" + map));
+                }
+            }
+        }
+        throw new IllegalStateException("no node serves slot " + slot + " of '" + key + "':\n" + map);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

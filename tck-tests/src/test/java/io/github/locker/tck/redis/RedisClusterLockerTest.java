@@ -1,0 +1,219 @@
+package io.github.locker.tck.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.locker.Lock;
+import io.github.locker.LockOptions;
+import io.github.locker.Locker;
+import io.github.locker.spi.BackendConfig;
+import io.github.locker.spi.LockerBackend;
+import io.github.locker.spi.LockerDriver;
+import io.github.locker.tck.servers.RedisClusterServer;
+import io.github.locker.tck.servers.ServerProcess;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The Redis driver on a real three-master Redis Cluster: each lock lives on the node serving its
+ * key's slot, the fence key next to it, and releases reach waiters whichever node they subscribed on.
+ * Not the whole {@link io.github.locker.tck.LockerContract}: its fault tests stop "the" server,
+ * and a cluster without replicas does not survive losing a master.
+ */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class RedisClusterLockerTest {
+    @RegisterExtension
+    static final RedisClusterServer CLUSTER = new RedisClusterServer();
+
+    private static final String PREFIX = "locker:tck:";
+
+    private final List<LockerBackend> backends = new ArrayList<>();
+    private final ExecutorService threads = Executors.newCachedThreadPool();
+    /** Unique per test, so tests of this class never share a lock. */
+    private String key;
+
+    @BeforeEach
+    void uniqueKey(TestInfo test) {
+        key = test.getTestMethod().orElseThrow().getName() + ":" + UUID.randomUUID();
+    }
+
+    @AfterEach
+    void closeBackends() throws InterruptedException {
+        threads.shutdownNow();
+        threads.awaitTermination(10, TimeUnit.SECONDS);
+        backends.forEach(LockerBackend::close);
+    }
+
+    /** @return a locker on a backend of its own, connected with the comma-separated node list */
+    private Locker newLocker() {
+        LockerBackend backend = LockerDriver.find("redis").orElseThrow()
+                .connect(BackendConfig.of("redis", "test", Map.of("uri", CLUSTER.uris(), "timeout", "2s")));
+        backends.add(backend);
+        return backend.locker("test", LockOptions.defaults(), PREFIX);
+    }
+
+    /** The key the driver stores a lock under: {@code <prefix>{<key>}}. */
+    private static String lockKeyOf(String key) {
+        return PREFIX + "{" + key + "}";
+    }
+
+    @Test
+    void onlyOneHolderAtATimeAcrossTwoBackendsAndEightThreadsEach() throws Exception {
+        int threadsPerBackend = 8;
+        int iterations = 100;
+        List<Locker> lockers = List.of(newLocker(), newLocker());
+        AtomicInteger holdersNow = new AtomicInteger();
+        AtomicInteger mostHoldersAtOnce = new AtomicInteger();
+        int[] counter = {0}; // deliberately unsynchronized: a second holder shows up as a lost increment
+        List<Long> tokensInOrder = Collections.synchronizedList(new ArrayList<>());
+        List<Future<?>> workers = new ArrayList<>();
+        long start = System.nanoTime();
+        for (Locker locker : lockers) {
+            for (int t = 0; t < threadsPerBackend; t++) {
+                workers.add(threads.submit(() -> {
+                    for (int i = 0; i < iterations; i++) {
+                        try (Lock lock = locker.lock(key)) {
+                            mostHoldersAtOnce.accumulateAndGet(holdersNow.incrementAndGet(), Math::max);
+                            int read = counter[0];
+                            Thread.yield();
+                            counter[0] = read + 1;
+                            tokensInOrder.add(lock.fencingToken());
+                            holdersNow.decrementAndGet();
+                        }
+                    }
+                    return null;
+                }));
+            }
+        }
+        for (Future<?> worker : workers) {
+            worker.get(25, TimeUnit.SECONDS);
+        }
+        int total = lockers.size() * threadsPerBackend * iterations;
+        System.out.printf("%s: %d acquisitions of one key in %d ms%n", getClass().getSimpleName(), total,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+        assertThat(mostHoldersAtOnce).hasValue(1);
+        assertThat(counter[0]).as("increments made under the lock").isEqualTo(total);
+        assertThat(tokensInOrder).as("fencing tokens in the order the lock was taken")
+                .hasSize(total).isSorted().doesNotHaveDuplicates();
+    }
+
+    @Test
+    void keysOnEveryNodeLockAndUnlock() {
+        Locker holder = newLocker();
+        Locker other = newLocker();
+        // Fixed names (the cluster is new for this class), so which node serves each key is the same every run.
+        Map<String, ServerProcess> nodeOfKey = new LinkedHashMap<>();
+        for (int i = 0; i < 30; i++) {
+            String spreadKey = "spread:" + i;
+            nodeOfKey.put(spreadKey, CLUSTER.nodeServing(lockKeyOf(spreadKey)));
+        }
+        assertThat(new HashSet<>(nodeOfKey.values())).as("the 30 keys are served by all three nodes")
+                .containsExactlyInAnyOrderElementsOf(CLUSTER.nodes());
+
+        List<Lock> held = new ArrayList<>();
+        for (String spreadKey : nodeOfKey.keySet()) {
+            Lock lock = holder.lock(spreadKey);
+            held.add(lock);
+            assertThat(lock.fencingToken()).as("the first lock of '%s'", spreadKey).isEqualTo(1L);
+            assertThat(other.tryLock(spreadKey)).as("'%s' is held", spreadKey).isEmpty();
+            ServerProcess node = nodeOfKey.get(spreadKey);
+            // Ask the node itself: the lock and its fence are stored where the cluster says the key belongs.
+            assertThat(CLUSTER.cli(node, "exists", lockKeyOf(spreadKey), lockKeyOf(spreadKey) + ":fence"))
+                    .as("lock and fence key of '%s' on 127.0.0.1:%d", spreadKey, node.port()).isEqualTo("2");
+        }
+
+        for (Lock lock : held) {
+            assertThat(lock.unlock()).as("unlock of '%s'", lock.key()).isTrue();
+            ServerProcess node = nodeOfKey.get(lock.key());
+            assertThat(CLUSTER.cli(node, "exists", lockKeyOf(lock.key()))).as("'%s' deleted", lock.key())
+                    .isEqualTo("0");
+        }
+        for (String spreadKey : nodeOfKey.keySet()) {
+            try (Lock again = other.tryLock(spreadKey).orElseThrow()) {
+                assertThat(again.fencingToken()).as("the second lock of '%s'", spreadKey).isEqualTo(2L);
+            }
+        }
+    }
+
+    @Test
+    void waiterIsWokenByTheReleaseWhicheverNodeServesTheKey() throws Exception {
+        Locker holder = newLocker();
+        Locker waiter = newLocker();
+        Duration lease = Duration.ofSeconds(30);
+        // Each backend subscribes to the release channel on one node; in a Cluster, PUBSUB NUMSUB
+        // counts only the node's own subscribers. With two backends and three nodes, at least one
+        // node has none: a release there reaches the waiter only if the Cluster forwards it.
+        Set<Integer> withoutSubscribers = new HashSet<>();
+        for (ServerProcess node : CLUSTER.nodes()) {
+            String[] numsub = CLUSTER.cli(node, "pubsub", "numsub", "locker:released").split("\\R");
+            if (Integer.parseInt(numsub[numsub.length - 1].trim()) == 0) {
+                withoutSubscribers.add(node.port());
+            }
+        }
+        assertThat(withoutSubscribers).as("nodes no backend subscribed on").isNotEmpty();
+        // One key per node, so one of them is released on a node without subscribers.
+        Set<ServerProcess> covered = new HashSet<>();
+        for (int i = 0; covered.size() < CLUSTER.nodes().size(); i++) {
+            String wakeKey = key + ":" + i;
+            ServerProcess node = CLUSTER.nodeServing(lockKeyOf(wakeKey));
+            if (!covered.add(node)) {
+                continue;
+            }
+            Lock held = holder.lock(wakeKey, LockOptions.defaults().withLeaseTime(lease));
+            CountDownLatch waiting = new CountDownLatch(1);
+            Future<Long> acquiredAt = threads.submit(() -> {
+                waiting.countDown();
+                try (Lock lock = waiter.lock(wakeKey, LockOptions.defaults().withWaitTime(Duration.ofSeconds(20)))) {
+                    return System.nanoTime();
+                }
+            });
+            waiting.await();
+            Thread.sleep(300); // let the waiter block: nothing observable says it has
+            long releasedAt = System.nanoTime();
+            assertThat(held.unlock()).isTrue();
+
+            long wokeAfterMillis = TimeUnit.NANOSECONDS.toMillis(acquiredAt.get(20, TimeUnit.SECONDS) - releasedAt);
+
+            System.out.printf("%s: key on 127.0.0.1:%d (%s), waiter acquired %d ms after the release%n",
+                    getClass().getSimpleName(), node.port(), withoutSubscribers.contains(node.port())
+                            ? "no subscriber on this node" : "a subscriber on this node", wokeAfterMillis);
+            assertThat(wokeAfterMillis).as("woken by the release on 127.0.0.1:%d, long before the %s lease would end",
+                    node.port(), lease).isLessThan(lease.toMillis() / 10);
+        }
+    }
+
+    @Test
+    void unlockAfterExpiryDeletesNothingOfTheNewOwner() {
+        Locker holder = newLocker();
+        Locker other = newLocker();
+        Duration shortLease = Duration.ofMillis(400);
+        Lock expired = holder.lock(key, LockOptions.defaults().withLeaseTime(shortLease).withKeepAlive(false));
+        Lock current = other.lock(key, LockOptions.defaults().withWaitTime(shortLease.multipliedBy(10)));
+
+        assertThat(expired.isHeld()).isFalse();
+        assertThat(current.fencingToken()).isGreaterThan(expired.fencingToken());
+        assertThat(expired.unlock()).as("the expired holder no longer owned it").isFalse();
+
+        assertThat(current.isHeld()).isTrue();
+        assertThat(newLocker().tryLock(key)).as("the new owner's lock survived").isEmpty();
+        assertThat(current.unlock()).isTrue();
+    }
+}
