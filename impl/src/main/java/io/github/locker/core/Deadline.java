@@ -53,6 +53,23 @@ public final class Deadline {
     }
 
     /**
+     * How long one request to the backend may take: the command timeout, bounded by the time left
+     * but never below {@code floor}, so that even a zero wait time gets one fair attempt.
+     *
+     * @param commandTimeout the backend's command timeout
+     * @param floor the least time an attempt always gets (capped by the command timeout)
+     * @return the attempt's timeout
+     */
+    public Duration attemptTimeout(Duration commandTimeout, Duration floor) {
+        if (forever) {
+            return commandTimeout;
+        }
+        Duration atLeast = floor.compareTo(commandTimeout) < 0 ? floor : commandTimeout;
+        Duration remaining = remainingAtMost(commandTimeout);
+        return remaining.compareTo(atLeast) > 0 ? remaining : atLeast;
+    }
+
+    /**
      * @param bound the longest answer wanted
      * @return the time left, but not more than {@code bound}
      */

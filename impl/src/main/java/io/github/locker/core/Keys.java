@@ -27,4 +27,25 @@ public final class Keys {
         }
         return key;
     }
+
+    /**
+     * Escapes characters a backend gives a meaning to inside its keys, as {@code %XX}, and {@code %}
+     * itself, so distinct keys stay distinct and none of {@code reserved} remains.
+     *
+     * @param key a valid key
+     * @param reserved the characters to escape
+     * @return the escaped key
+     */
+    public static String escape(String key, String reserved) {
+        StringBuilder escaped = new StringBuilder(key.length());
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (c == '%' || reserved.indexOf(c) >= 0) {
+                escaped.append('%').append(String.format("%02X", (int) c));
+            } else {
+                escaped.append(c);
+            }
+        }
+        return escaped.toString();
+    }
 }

@@ -3,6 +3,7 @@ package io.github.locker.redis;
 import io.github.locker.LockBackendException;
 import io.github.locker.LockOptions;
 import io.github.locker.Locker;
+import io.github.locker.core.BackendReplies;
 import io.github.locker.core.CoreLocker;
 import io.github.locker.spi.LockerBackend;
 import io.lettuce.core.AbstractRedisClient;
@@ -27,16 +28,11 @@ import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -74,10 +70,10 @@ final class RedisBackend implements LockerBackend {
         this.connection = connection;
         this.commands = commands;
         this.releases = releases;
-        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, daemonThreads("locker-redis-keepalive"));
+        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, BackendReplies.daemonThreads("locker-redis-keepalive"));
         scheduler.setRemoveOnCancelPolicy(true);
         this.keepAlive = scheduler;
-        this.asyncAcquisitions = Executors.newCachedThreadPool(daemonThreads("locker-redis-async"));
+        this.asyncAcquisitions = Executors.newCachedThreadPool(BackendReplies.daemonThreads("locker-redis-async"));
     }
 
     static RedisBackend connect(RedisSettings settings) {
@@ -177,28 +173,13 @@ final class RedisBackend implements LockerBackend {
     /** Runs a script by its SHA; when Redis does not know it (restarted, flushed), sends the body once. */
     <T> CompletableFuture<T> run(RedisScript script, String[] keys, String... args) {
         CompletableFuture<T> bySha = commands.<T>evalsha(script.sha(), script.outputType(), keys, args).toCompletableFuture();
-        return bySha.exceptionallyCompose(failure -> unwrap(failure) instanceof RedisNoScriptException
+        return bySha.exceptionallyCompose(failure -> BackendReplies.unwrap(failure) instanceof RedisNoScriptException
                 ? commands.<T>eval(script.body(), script.outputType(), keys, args).toCompletableFuture()
-                : CompletableFuture.failedFuture(unwrap(failure)));
+                : CompletableFuture.failedFuture(BackendReplies.unwrap(failure)));
     }
 
-    /**
-     * Waits for a command's reply.
-     *
-     * @throws LockBackendException naming the address and what was being done, when it failed or timed out
-     * @throws InterruptedException when the caller was interrupted
-     */
     <T> T await(CompletableFuture<T> reply, Duration timeout, String key, String doing) throws InterruptedException {
-        try {
-            return reply.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException silent) {
-            throw new LockBackendException(key, settings.address() + " did not answer within " + timeout + " while "
-                    + doing + " '" + key + "'", silent);
-        } catch (ExecutionException failed) {
-            Throwable cause = unwrap(failed);
-            throw new LockBackendException(key, settings.address() + " failed while " + doing + " '" + key + "': "
-                    + cause.getMessage(), cause);
-        }
+        return BackendReplies.await(reply, timeout, settings.address(), key, doing);
     }
 
     /** Deletes our lock if we have it, without waiting: the cleanup of an acquisition given up on. */
@@ -215,22 +196,5 @@ final class RedisBackend implements LockerBackend {
         connection.close();
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         resources.shutdown(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
-    }
-
-    private static Throwable unwrap(Throwable failure) {
-        Throwable cause = failure;
-        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        return cause;
-    }
-
-    private static ThreadFactory daemonThreads(String name) {
-        AtomicInteger count = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }

@@ -2,6 +2,7 @@ package io.github.locker.redis;
 
 import io.github.locker.LockOptions;
 import io.github.locker.core.Deadline;
+import io.github.locker.core.Keys;
 import io.github.locker.core.Lease;
 import io.github.locker.core.LockEngine;
 import java.time.Duration;
@@ -24,6 +25,10 @@ final class RedisLockEngine implements LockEngine {
     private final String keyPrefix;
 
     RedisLockEngine(RedisBackend backend, String keyPrefix) {
+        if (keyPrefix.indexOf('{') >= 0 || keyPrefix.indexOf('}') >= 0) {
+            throw new IllegalArgumentException("key prefix must not contain '{' or '}' (Redis Cluster hash tags), was '"
+                    + keyPrefix + "'");
+        }
         this.backend = backend;
         this.keyPrefix = keyPrefix;
     }
@@ -64,11 +69,7 @@ final class RedisLockEngine implements LockEngine {
             throws InterruptedException {
         CompletableFuture<List<Long>> reply = backend.run(RedisScript.ACQUIRE,
                 new String[] {lockKey, fenceKeyOf(lockKey)}, owner, Long.toString(options.leaseTime().toMillis()));
-        Duration timeout = backend.commandTimeout();
-        if (!deadline.isForever()) {
-            Duration remaining = Duration.ofNanos(deadline.remainingNanos());
-            timeout = min(timeout, remaining.compareTo(MIN_ATTEMPT_TIME) > 0 ? remaining : MIN_ATTEMPT_TIME);
-        }
+        Duration timeout = deadline.attemptTimeout(backend.commandTimeout(), MIN_ATTEMPT_TIME);
         boolean answered = false;
         try {
             List<Long> result = backend.await(reply, timeout, key, "acquiring");
@@ -82,16 +83,16 @@ final class RedisLockEngine implements LockEngine {
         }
     }
 
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
-    }
-
-    /** {@code <prefix>{<key>}}: the braces are a Cluster hash tag, so the fence key lands on the same node. */
+    /**
+     * {@code <prefix>{<key>}}: the braces are a Cluster hash tag, so the fence key lands on the same
+     * node. Braces in the key are escaped: a key starting with '}' would otherwise make the tag empty,
+     * and Redis would hash the two keys whole, into different slots.
+     */
     private String lockKeyOf(String key) {
-        return keyPrefix + "{" + key + "}";
+        return keyPrefix + "{" + Keys.escape(key, "{}") + "}";
     }
 
-    /** Starts with the lock key, so whichever hash tag the lock key has, the fence key has the same. */
+    /** The lock key's hash tag is its first one (the prefix has no braces), so the fence key shares it. */
     private static String fenceKeyOf(String lockKey) {
         return lockKey + ":fence";
     }

@@ -53,6 +53,11 @@ public abstract class LockerContract {
         return Duration.ofMillis(400);
     }
 
+    /** @return how many times each of the contention test's 32 threads takes the lock */
+    protected int contentionIterations() {
+        return 200;
+    }
+
     @BeforeEach
     void uniqueKey(TestInfo test) {
         key = test.getTestMethod().orElseThrow().getName() + ":" + UUID.randomUUID();
@@ -78,7 +83,8 @@ public abstract class LockerContract {
     @Test
     void onlyOneHolderAtATimeAcrossNodesAndThreads() throws Exception {
         int threadsPerNode = 16;
-        int iterations = 200;
+        int iterations = contentionIterations();
+        long start = System.nanoTime();
         List<Locker> lockers = List.of(newLocker(), newLocker());
         AtomicInteger holdersNow = new AtomicInteger();
         AtomicInteger mostHoldersAtOnce = new AtomicInteger();
@@ -106,6 +112,8 @@ public abstract class LockerContract {
             worker.get(50, TimeUnit.SECONDS);
         }
         int total = lockers.size() * threadsPerNode * iterations;
+        System.out.printf("%s: %d acquisitions by %d threads on 2 nodes took %d ms%n", getClass().getSimpleName(), total,
+                lockers.size() * threadsPerNode, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
         assertThat(mostHoldersAtOnce).hasValue(1);
         assertThat(counter[0]).as("increments made under the lock").isEqualTo(total);
         assertThat(tokensInOrder).hasSize(total).isSorted().doesNotHaveDuplicates();

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * One server process on a loopback port that tests start, stop, pause (SIGSTOP), resume
@@ -22,13 +23,20 @@ public final class ServerProcess {
     private final List<String> command;
     private final int port;
     private final Path log;
+    private final BooleanSupplier ready;
     private Process process;
 
     ServerProcess(String name, List<String> command, int port, Path log) {
+        this(name, command, port, log, null);
+    }
+
+    /** @param ready whether the started process serves; null: its port accepts connections */
+    ServerProcess(String name, List<String> command, int port, Path log, BooleanSupplier ready) {
         this.name = name;
         this.command = List.copyOf(command);
         this.port = port;
         this.log = log;
+        this.ready = ready == null ? this::accepts : ready;
     }
 
     /** @return the port clients connect to */
@@ -54,7 +62,7 @@ public final class ServerProcess {
             throw new UncheckedIOException("could not start " + name + ": " + command, e);
         }
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (!accepts()) {
+        while (!ready.getAsBoolean()) {
             if (!process.isAlive()) {
                 throw new IllegalStateException(name + " exited with " + process.exitValue() + " at start; see " + log);
             }

@@ -216,4 +216,18 @@ class RedisClusterLockerTest {
         assertThat(newLocker().tryLock(key)).as("the new owner's lock survived").isEmpty();
         assertThat(current.unlock()).isTrue();
     }
+
+    @Test
+    void keysWithBracesStayInOneSlotAndDistinct() {
+        Locker locker = newLocker();
+        Locker other = newLocker();
+        List<Lock> held = new ArrayList<>();
+        for (String braced : List.of("}" + key, "{" + key + "}", key + "}{", "%7B" + key, "{" + key)) {
+            Lock lock = locker.lock(braced, LockOptions.defaults().withWaitTime(Duration.ZERO));
+            assertThat(lock.fencingToken()).as("a distinct lock for %s", braced).isEqualTo(1);
+            assertThat(other.tryLock(braced)).as(braced).isEmpty();
+            held.add(lock);
+        }
+        held.forEach(lock -> assertThat(lock.unlock()).isTrue());
+    }
 }

@@ -1,0 +1,68 @@
+package io.github.locker.core;
+
+import io.github.locker.LockBackendException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Waiting for a backend's reply with a bound, and saying what failed in the one message shape every driver uses. */
+public final class BackendReplies {
+    private BackendReplies() {
+    }
+
+    /**
+     * @param reply the pending reply
+     * @param timeout how long to wait for it
+     * @param backend the backend's description, e.g. {@code Redis at 127.0.0.1:6379}
+     * @param key the lock key concerned, or null
+     * @param doing what was being done, e.g. {@code acquiring}
+     * @param <T> the reply type
+     * @return the reply
+     * @throws LockBackendException when the backend failed or did not answer in time
+     * @throws InterruptedException when the caller was interrupted
+     */
+    public static <T> T await(CompletableFuture<T> reply, Duration timeout, String backend, String key, String doing)
+            throws InterruptedException {
+        try {
+            return reply.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException silent) {
+            reply.cancel(false);
+            throw new LockBackendException(key, backend + " did not answer within " + timeout + " while " + doing
+                    + (key == null ? "" : " '" + key + "'"), silent);
+        } catch (ExecutionException failed) {
+            Throwable cause = unwrap(failed);
+            throw new LockBackendException(key, backend + " failed while " + doing
+                    + (key == null ? "" : " '" + key + "'") + ": " + cause.getMessage(), cause);
+        }
+    }
+
+    /**
+     * @param failure a failure as a future reports it
+     * @return the failure under the {@link CompletionException} / {@link ExecutionException} wrappers
+     */
+    public static Throwable unwrap(Throwable failure) {
+        Throwable cause = failure;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+
+    /**
+     * @param name the threads' name prefix
+     * @return a factory of daemon threads, so a backend never keeps the JVM alive
+     */
+    public static ThreadFactory daemonThreads(String name) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

@@ -1,0 +1,95 @@
+package io.github.locker.etcd;
+
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.ClientBuilder;
+import io.etcd.jetcd.ByteSequence;
+import io.github.locker.LockOptions;
+import io.github.locker.Locker;
+import io.github.locker.core.BackendReplies;
+import io.github.locker.core.CoreLocker;
+import io.github.locker.spi.LockerBackend;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import javax.net.ssl.SSLException;
+
+/**
+ * One jetcd client for one etcd section, shared by every locker made on it. jetcd connects on
+ * first use and balances requests over all endpoints, so a cluster member going down is absorbed
+ * by the client.
+ */
+final class EtcdBackend implements LockerBackend {
+    private final EtcdSettings settings;
+    private final Client client;
+    private final ExecutorService asyncAcquisitions;
+    private final List<EtcdLockEngine> engines = new CopyOnWriteArrayList<>();
+
+    EtcdBackend(EtcdSettings settings) {
+        this.settings = settings;
+        ClientBuilder builder = Client.builder()
+                .endpoints(settings.endpoints().toArray(java.net.URI[]::new))
+                .connectTimeout(settings.timeout())
+                // fail a request on a dead endpoint instead of queueing it: our own timeouts bound every wait
+                .waitForReady(false)
+                .retryMaxDuration(settings.timeout());
+        settings.username().ifPresent(user -> builder.user(bytes(user)));
+        settings.password().ifPresent(password -> builder.password(bytes(password)));
+        if (settings.tls()) {
+            try {
+                builder.sslContext(ssl -> {
+                    settings.caFile().ifPresent(ca -> ssl.trustManager(ca.toFile()));
+                    settings.certFile().ifPresent(cert -> ssl.keyManager(cert.toFile(), settings.keyFile().orElseThrow().toFile()));
+                });
+            } catch (SSLException unusable) {
+                throw new IllegalArgumentException("the TLS files of " + settings.address() + " cannot be used: "
+                        + unusable.getMessage(), unusable);
+            }
+        }
+        this.client = builder.build();
+        this.asyncAcquisitions = Executors.newCachedThreadPool(BackendReplies.daemonThreads("locker-etcd-async"));
+    }
+
+    @Override
+    public Locker locker(String name, LockOptions defaults, String keyPrefix) {
+        EtcdLockEngine engine = new EtcdLockEngine(this, keyPrefix);
+        engines.add(engine);
+        return new CoreLocker(name, defaults, engine, asyncAcquisitions);
+    }
+
+    @Override
+    public String describe() {
+        return settings.address();
+    }
+
+    Client client() {
+        return client;
+    }
+
+    Duration timeout() {
+        return settings.timeout();
+    }
+
+    <T> T await(CompletableFuture<T> reply, String key, String doing) throws InterruptedException {
+        return await(reply, settings.timeout(), key, doing);
+    }
+
+    <T> T await(CompletableFuture<T> reply, Duration timeout, String key, String doing) throws InterruptedException {
+        return BackendReplies.await(reply, timeout, settings.address(), key, doing);
+    }
+
+    static ByteSequence bytes(String text) {
+        return ByteSequence.from(text, StandardCharsets.UTF_8);
+    }
+
+    /** Revokes every lease of every locker (their locks are released at once, waiters elsewhere woken), then disconnects. */
+    @Override
+    public void close() {
+        engines.forEach(EtcdLockEngine::close);
+        asyncAcquisitions.shutdownNow();
+        client.close();
+    }
+}

@@ -1,0 +1,258 @@
+package io.github.locker.etcd;
+
+import static io.github.locker.etcd.EtcdBackend.bytes;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.KV;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.kv.TxnResponse;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.PutOption;
+import io.etcd.jetcd.options.WatchOption;
+import io.etcd.jetcd.watch.WatchEvent;
+import io.github.locker.LockOptions;
+import io.github.locker.core.Deadline;
+import io.github.locker.core.Keys;
+import io.github.locker.core.Lease;
+import io.github.locker.core.LockEngine;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Acquisition on etcd with etcd's own lock protocol (the one of {@code etcdctl lock} and Go's
+ * {@code concurrency.Mutex}), so Java and Go processes on the same name exclude each other:
+ * <ol>
+ *   <li>put {@code <prefix><name>/<lease id in hex>} attached to our lease, unless it exists;</li>
+ *   <li>the holder is the key with the lowest create revision under {@code <prefix><name>/}; that
+ *       revision is the fencing token;</li>
+ *   <li>a waiter watches only the deletion of the key created just before its own (one wake-up per
+ *       release, no herd), then looks again;</li>
+ *   <li>once first, it confirms its own key still exists (Jepsen found etcd answering "locked" to a
+ *       waiter whose lease had expired, etcd issue 11456).</li>
+ * </ol>
+ * A waiter that gives up deletes its key, so it blocks nobody until its lease ends. While waiting
+ * it checks every second that its key is still there: a dead backend ends the wait with
+ * {@link io.github.locker.LockBackendException}, not at the wait time.
+ */
+final class EtcdLockEngine implements LockEngine {
+    private static final Duration MIN_ATTEMPT_TIME = Duration.ofSeconds(1);
+    private static final long LIVENESS_CHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final GetOption FIRST_CREATED = GetOption.builder().isPrefix(true).withKeysOnly(true)
+            .withSortField(GetOption.SortTarget.CREATE).withSortOrder(GetOption.SortOrder.ASCEND).withLimit(1).build();
+
+    private static final GetOption COUNT_ONLY = GetOption.builder().withCountOnly(true).build();
+    private static final GetOption KEYS_ONLY = GetOption.builder().withKeysOnly(true).build();
+
+    private final EtcdBackend backend;
+    private final String keyPrefix;
+    private final LocalTurns turns = new LocalTurns();
+    private final ReentrantLock sessionsLock = new ReentrantLock();
+    /** The kept-alive sessions of this locker, by lease TTL in seconds; guarded by {@link #sessionsLock}. */
+    private final Map<Long, EtcdSession> sessions = new HashMap<>();
+
+    /** Our key vanished while we waited: our lease ended. Start over with a new one. */
+    private static final class SessionExpired extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        SessionExpired() {
+            super(null, null, false, false);
+        }
+    }
+
+    EtcdLockEngine(EtcdBackend backend, String keyPrefix) {
+        this.backend = backend;
+        this.keyPrefix = keyPrefix;
+    }
+
+    @Override
+    public Lease acquire(String key, LockOptions options, Deadline deadline) throws InterruptedException {
+        LocalTurns.Turn turn = turns.take(key, deadline.remainingNanos());
+        if (turn == null) {
+            return null;
+        }
+        Lease lease = null;
+        try {
+            lease = acquireInEtcd(key, options, deadline, () -> turns.give(key, turn));
+            return lease;
+        } finally {
+            if (lease == null) {
+                turns.give(key, turn);
+            }
+        }
+    }
+
+    private Lease acquireInEtcd(String key, LockOptions options, Deadline deadline, Runnable afterRelease)
+            throws InterruptedException {
+        long ttlSeconds = Math.max(1, (options.leaseTime().toMillis() + 999) / 1000);
+        String namePrefix = keyPrefix + Keys.escape(key, "/") + "/";
+        while (true) {
+            boolean ownSession = !options.keepAlive();
+            EtcdSession session = ownSession ? EtcdSession.open(backend, ttlSeconds, false) : sharedSession(ttlSeconds);
+            ByteSequence myKey = bytes(namePrefix + Long.toHexString(session.leaseId()));
+            boolean handedOver = false;
+            try {
+                long token = queueAndWait(key, bytes(namePrefix), myKey, session, deadline);
+                if (token < 0) {
+                    return null;
+                }
+                handedOver = true;
+                return new EtcdLease(backend, key, myKey, token, session, ownSession, afterRelease);
+            } catch (SessionExpired expired) {
+                if (deadline.hasPassed()) {
+                    return null;
+                }
+            } finally {
+                if (!handedOver) {
+                    // gave up, failed or must start over: leave no waiter key behind
+                    backend.client().getKVClient().delete(myKey);
+                    if (ownSession) {
+                        session.close();
+                    }
+                }
+            }
+        }
+    }
+
+    /** @return our key's create revision once we hold the lock; -1 when the deadline passed first */
+    private long queueAndWait(String key, ByteSequence namePrefix, ByteSequence myKey, EtcdSession session,
+            Deadline deadline) throws InterruptedException, SessionExpired {
+        KV kv = backend.client().getKVClient();
+        TxnResponse queued = backend.await(kv.txn()
+                .If(new Cmp(myKey, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
+                .Then(Op.put(myKey, ByteSequence.EMPTY, PutOption.builder().withLeaseId(session.leaseId()).build()),
+                        Op.get(namePrefix, FIRST_CREATED))
+                .Else(Op.get(myKey, GetOption.DEFAULT), Op.get(namePrefix, FIRST_CREATED))
+                .commit(), deadline.attemptTimeout(backend.timeout(), MIN_ATTEMPT_TIME), key, "acquiring");
+        long myRevision = queued.isSucceeded() ? queued.getHeader().getRevision()
+                : queued.getGetResponses().get(0).getKvs().get(0).getCreateRevision();
+        GetResponse holder = queued.getGetResponses().get(queued.isSucceeded() ? 0 : 1);
+        if (holder.getKvs().get(0).getCreateRevision() == myRevision) {
+            return myRevision;
+        }
+        if (deadline.hasPassed() || !waitForPredecessors(key, namePrefix, myKey, myRevision, session, deadline)) {
+            return -1;
+        }
+        confirmStillQueued(key, myKey, session, deadline);
+        return myRevision;
+    }
+
+    /** @return true once no key created before ours remains; false when the deadline passed first */
+    private boolean waitForPredecessors(String key, ByteSequence namePrefix, ByteSequence myKey, long myRevision,
+            EtcdSession session, Deadline deadline) throws InterruptedException, SessionExpired {
+        GetOption lastBeforeMine = GetOption.builder().isPrefix(true).withKeysOnly(true)
+                .withMaxCreateRevision(myRevision - 1)
+                .withSortField(GetOption.SortTarget.CREATE).withSortOrder(GetOption.SortOrder.DESCEND).withLimit(1).build();
+        while (true) {
+            GetResponse predecessors = backend.await(backend.client().getKVClient().get(namePrefix, lastBeforeMine),
+                    deadline.attemptTimeout(backend.timeout(), MIN_ATTEMPT_TIME), key, "waiting for");
+            if (predecessors.getKvs().isEmpty()) {
+                return true;
+            }
+            KeyValue predecessor = predecessors.getKvs().get(0);
+            if (!awaitDeletion(key, predecessor, myKey, session, deadline)) {
+                return false;
+            }
+        }
+    }
+
+    /**
+     * Watches from "now" rather than from the revision we read the predecessor at: etcd serves a
+     * watch that starts in the past from a catch-up loop that runs every 100 ms, one that starts now
+     * at once. So: watch, wait until etcd confirms the watch exists, then check the predecessor is
+     * still there; any deletion after that check reaches the watch. "Still there" means the same
+     * create revision: the predecessor's locker may already have deleted it and queued again under
+     * the same key name, behind us.
+     *
+     * @return true when the key was deleted (or the watch broke: look again); false when the deadline passed
+     */
+    private boolean awaitDeletion(String key, KeyValue predecessor, ByteSequence myKey, EtcdSession session,
+            Deadline deadline) throws InterruptedException, SessionExpired {
+        CompletableFuture<Void> watching = new CompletableFuture<>();
+        CompletableFuture<Void> deleted = new CompletableFuture<>();
+        WatchOption deletionsFromNow = WatchOption.builder().withNoPut(true).withCreateNotify(true)
+                .withRequireLeader(true).build();
+        try (Watch.Watcher watcher = backend.client().getWatchClient().watch(predecessor.getKey(), deletionsFromNow,
+                Watch.listener(response -> {
+                    if (response.isCreatedNotify()) {
+                        watching.complete(null);
+                    }
+                    if (response.getEvents().stream().anyMatch(event -> event.getEventType() == WatchEvent.EventType.DELETE)) {
+                        deleted.complete(null);
+                    }
+                }, failure -> {
+                    watching.completeExceptionally(failure);
+                    deleted.completeExceptionally(failure);
+                }))) {
+            backend.await(watching, deadline.attemptTimeout(backend.timeout(), MIN_ATTEMPT_TIME), key, "watching the holder of");
+            GetResponse now = backend.await(backend.client().getKVClient().get(predecessor.getKey(), KEYS_ONLY),
+                    deadline.attemptTimeout(backend.timeout(), MIN_ATTEMPT_TIME), key, "waiting for");
+            if (now.getKvs().isEmpty() || now.getKvs().get(0).getCreateRevision() != predecessor.getCreateRevision()) {
+                return true;
+            }
+            while (true) {
+                try {
+                    deleted.get(Math.min(LIVENESS_CHECK_NANOS, deadline.remainingNanos()), TimeUnit.NANOSECONDS);
+                    return true;
+                } catch (TimeoutException stillHeld) {
+                    if (deadline.hasPassed()) {
+                        return false;
+                    }
+                    confirmStillQueued(key, myKey, session, deadline);
+                } catch (ExecutionException watchBroke) {
+                    TimeUnit.MILLISECONDS.sleep(100); // then look again: the predecessor may be gone
+                    return true;
+                }
+            }
+        }
+    }
+
+    /** Our key must still exist and our lease still live, or we would "hold" a lock etcd gave away. */
+    private void confirmStillQueued(String key, ByteSequence myKey, EtcdSession session, Deadline deadline)
+            throws InterruptedException, SessionExpired {
+        GetResponse mine = backend.await(backend.client().getKVClient().get(myKey, COUNT_ONLY),
+                deadline.attemptTimeout(backend.timeout(), MIN_ATTEMPT_TIME), key, "waiting for");
+        if (mine.getCount() == 0 || !session.isAlive()) {
+            throw new SessionExpired();
+        }
+    }
+
+    private EtcdSession sharedSession(long ttlSeconds) throws InterruptedException {
+        sessionsLock.lockInterruptibly();
+        try {
+            EtcdSession session = sessions.get(ttlSeconds);
+            if (session == null || !session.isAlive()) {
+                session = EtcdSession.open(backend, ttlSeconds, true);
+                sessions.put(ttlSeconds, session);
+            }
+            return session;
+        } finally {
+            sessionsLock.unlock();
+        }
+    }
+
+    void close() {
+        sessionsLock.lock();
+        try {
+            sessions.values().forEach(EtcdSession::close);
+            sessions.clear();
+        } finally {
+            sessionsLock.unlock();
+        }
+    }
+
+    @Override
+    public String describe() {
+        return backend.describe();
+    }
+}

@@ -1,0 +1,102 @@
+package io.github.locker.tck.servers;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * A JUnit 5 extension that runs throw-away etcd: one member by default, or a cluster of
+ * {@code members} on loopback ports. Register it with
+ * {@code @RegisterExtension static final EtcdServer ETCD = new EtcdServer(1);}. Members can be
+ * killed, paused and restarted (with their data) through {@link #members()}. Fails, with the install
+ * command, when {@code etcd} is missing.
+ */
+public final class EtcdServer implements BeforeAllCallback, AfterAllCallback {
+    private final int size;
+    private final List<EtcdMember> members = new ArrayList<>();
+    private Path dataRoot;
+
+    /** @param size the number of members: 1, or 3 for a cluster that survives losing one */
+    public EtcdServer(int size) {
+        this.size = size;
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        dataRoot = EtcdMember.newDataRoot();
+        int[] ports = FreePort.pick(2 * size);
+        List<String> peers = new ArrayList<>();
+        for (int i = 0; i < size; i++) {
+            peers.add("m" + (i + 1) + "=http://127.0.0.1:" + ports[2 * i + 1]);
+        }
+        String initialCluster = String.join(",", peers);
+        for (int i = 0; i < size; i++) {
+            members.add(new EtcdMember("m" + (i + 1), ports[2 * i], ports[2 * i + 1], initialCluster, dataRoot));
+        }
+        // the members of a new cluster wait for each other before any reports healthy: start them together
+        List<Thread> starting = new ArrayList<>();
+        List<RuntimeException> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        for (EtcdMember member : members) {
+            Thread thread = new Thread(() -> {
+                try {
+                    member.process().start();
+                } catch (RuntimeException failure) {
+                    failures.add(failure);
+                }
+            }, "start etcd " + member.name());
+            thread.start();
+            starting.add(thread);
+        }
+        for (Thread thread : starting) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        if (!failures.isEmpty()) {
+            throw failures.get(0);
+        }
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        members.forEach(member -> member.process().kill());
+        try (Stream<Path> files = Files.walk(dataRoot)) {
+            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** @return the members, in name order */
+    public List<EtcdMember> members() {
+        return members;
+    }
+
+    /** @return the first member's process: the server of a one-member etcd */
+    public ServerProcess process() {
+        return members.get(0).process();
+    }
+
+    /** @return every member's client URL, comma-separated */
+    public String endpoints() {
+        return members.stream().map(EtcdMember::clientUrl).collect(Collectors.joining(","));
+    }
+
+    /** @return the member that leads now */
+    public EtcdMember leader() {
+        return members.stream().filter(EtcdMember::isLeader).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no etcd member reports being the leader"));
+    }
+}
