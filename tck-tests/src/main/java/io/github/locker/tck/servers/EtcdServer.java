@@ -32,6 +32,19 @@ public final class EtcdServer implements BeforeAllCallback, AfterAllCallback {
 
     @Override
     public void beforeAll(ExtensionContext context) {
+        start();
+    }
+
+    /**
+     * Starts the members now, if not yet started: for tests whose other extensions need the
+     * endpoints before this one's {@code beforeAll} (call it from a static initializer).
+     *
+     * @return this
+     */
+    public EtcdServer start() {
+        if (!members.isEmpty()) {
+            return this;
+        }
         dataRoot = EtcdMember.newDataRoot();
         int[] ports = FreePort.pick(2 * size);
         List<String> peers = new ArrayList<>();
@@ -67,11 +80,13 @@ public final class EtcdServer implements BeforeAllCallback, AfterAllCallback {
         if (!failures.isEmpty()) {
             throw failures.get(0);
         }
+        return this;
     }
 
     @Override
     public void afterAll(ExtensionContext context) {
         members.forEach(member -> member.process().kill());
+        members.clear();
         try (Stream<Path> files = Files.walk(dataRoot)) {
             files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         } catch (IOException e) {

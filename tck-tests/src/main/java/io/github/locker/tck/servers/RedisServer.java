@@ -18,6 +18,20 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
 
     @Override
     public void beforeAll(ExtensionContext context) {
+        start();
+    }
+
+    /**
+     * Starts the server now, if it is not running: for tests whose other extensions need the
+     * address before this one's {@code beforeAll} (call it from a static initializer).
+     *
+     * @return this
+     */
+    public RedisServer start() {
+        if (process != null) {
+            process.start();
+            return this;
+        }
         Path binary = ServerBinary.require("redis-server", "redis-server");
         int port = FreePort.pick();
         process = new ServerProcess("redis-server", List.of(binary.toString(),
@@ -25,6 +39,7 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
                 "--save", "", "--appendonly", "no", "--protected-mode", "no"),
                 port, Path.of("target", "servers", "redis-" + port + ".log"));
         process.start();
+        return this;
     }
 
     @Override

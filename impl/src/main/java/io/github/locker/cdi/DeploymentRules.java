@@ -1,0 +1,108 @@
+package io.github.locker.cdi;
+
+import io.github.locker.core.Durations;
+import io.github.locker.spi.LockerDriver;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The rules a deployment must pass, written once and called from both the portable extension and
+ * the build-compatible one: configured lockers, their drivers and backend sections, the lockers
+ * that injection points and {@code @Locked} methods reference, key templates and durations.
+ * Every problem is collected, so one failed start reports them all.
+ */
+final class DeploymentRules {
+    private final LockerConfiguration configuration;
+    private final Map<String, LockerDriver> drivers;
+
+    DeploymentRules(LockerConfiguration configuration, ClassLoader classLoader) {
+        this.configuration = configuration;
+        this.drivers = LockerDriver.installed(classLoader).stream()
+                .collect(Collectors.toMap(LockerDriver::name, Function.identity(), (first, second) -> first));
+    }
+
+    /** @return the problems of the configuration alone: what a runtime start checks again */
+    List<String> checkConfiguration() {
+        Set<String> problems = new LinkedHashSet<>(configuration.problems());
+        configuration.lockers().values().forEach(locker -> {
+            LockerDriver driver = drivers.get(locker.driver());
+            if (driver == null) {
+                problems.add(Problems.unknownDriver(locker.name(), locker.driver(), drivers.keySet().stream().sorted().toList()));
+            } else {
+                driver.check(locker.backend()).forEach(problem -> problems.add(Problems.driverProblem(locker.name(), problem)));
+            }
+        });
+        return List.copyOf(problems);
+    }
+
+    /** @return every problem of the configuration and of the given references to it */
+    List<String> check(Collection<LockerInjection> injections, Collection<LockedMethod> methods) {
+        Set<String> problems = new LinkedHashSet<>(checkConfiguration());
+        injections.forEach(injection -> referencedLocker(injection.where(), injection.locker()).ifPresent(problems::add));
+        methods.forEach(method -> problems.addAll(check(method)));
+        return List.copyOf(problems);
+    }
+
+    /** @return the locker a reference resolves to: the named one, or the default when the name is null or empty */
+    Optional<String> resolve(String locker) {
+        return locker == null || locker.isEmpty() ? configuration.defaultLocker() : Optional.of(locker)
+                .filter(configuration.lockers()::containsKey);
+    }
+
+    private Optional<String> referencedLocker(String where, String locker) {
+        if (resolve(locker).isPresent()) {
+            return Optional.empty();
+        }
+        return Optional.of(locker == null || locker.isEmpty()
+                ? Problems.noDefaultLocker(where, configuration.lockers().keySet())
+                : Problems.unknownLocker(where, locker, configuration.lockers().keySet()));
+    }
+
+    private List<String> check(LockedMethod method) {
+        Set<String> problems = new LinkedHashSet<>();
+        String where = "@Locked on '" + method.where() + "'";
+        LockedSpec spec = method.spec();
+        referencedLocker(where, spec.locker()).ifPresent(problems::add);
+        if (!spec.key().isEmpty()) {
+            try {
+                KeyTemplate template = KeyTemplate.parse(spec.key());
+                for (KeyTemplate.Argument argument : template.arguments()) {
+                    if (argument.byPosition() && argument.position() >= method.parameterNames().size()) {
+                        problems.add(Problems.keyPositionOutOfRange(where, spec.key(), argument.position(),
+                                method.parameterNames().size()));
+                    } else if (!argument.byPosition() && !method.parameterNames().contains(argument.parameter())) {
+                        problems.add(Problems.unknownKeyParameter(where, spec.key(), argument.parameter(), method.parameterNames()));
+                    }
+                }
+            } catch (IllegalArgumentException malformed) {
+                problems.add(Problems.malformedKeyTemplate(where, spec.key(), malformed.getMessage()));
+            }
+        }
+        duration(where, "waitTime", spec.waitTime(), false).ifPresent(problems::add);
+        duration(where, "leaseTime", spec.leaseTime(), true).ifPresent(problems::add);
+        return List.copyOf(problems);
+    }
+
+    private static Optional<String> duration(String where, String member, String value, boolean mustBePositive) {
+        if (value.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            Duration duration = Durations.parse(value, member);
+            if (mustBePositive && (duration.isZero() || duration.isNegative())) {
+                return Optional.of(Problems.invalidLockedMember(where, member, value, "a lease must be positive"));
+            }
+            return Optional.empty();
+        } catch (IllegalArgumentException unreadable) {
+            return Optional.of(Problems.invalidLockedMember(where, member, value,
+                    "not a duration; write e.g. 500ms, 3s, 2m or PT3S"));
+        }
+    }
+}

@@ -1,0 +1,16 @@
+package io.github.locker.cdi;
+
+import io.github.locker.LockOptions;
+import io.github.locker.spi.BackendConfig;
+
+/**
+ * One configured locker: {@code locker.<name>.*} and the backend section it points at.
+ *
+ * @param name the locker's name
+ * @param driver the driver name ({@code locker.<name>.driver})
+ * @param backend the backend section ({@code <driver>.<instance>.*}); possibly empty, which the driver's check reports
+ * @param defaults the options of calls that give none, from {@code lease-time}, {@code wait-time}, {@code keep-alive}, {@code retry-*}
+ * @param keyPrefix prepended to every key ({@code key-prefix}, default {@value LockerConfiguration#DEFAULT_KEY_PREFIX})
+ */
+record LockerDefinition(String name, String driver, BackendConfig backend, LockOptions defaults, String keyPrefix) {
+}

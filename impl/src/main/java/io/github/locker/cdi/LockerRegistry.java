@@ -1,0 +1,76 @@
+package io.github.locker.cdi;
+
+import io.github.locker.Locker;
+import io.github.locker.spi.LockerBackend;
+import io.github.locker.spi.LockerDriver;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.spi.DeploymentException;
+import jakarta.inject.Singleton;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+/**
+ * The application's lockers, made from configuration when first injected: one backend connection
+ * per backend section (two lockers on {@code redis.main} share it), closed when the container
+ * shuts down. At start-up it checks the configuration again, because on Quarkus the deployment
+ * rules ran at build time and configuration may differ at run time.
+ */
+@Singleton
+public class LockerRegistry {
+    private final LockerConfiguration configuration;
+    private final DeploymentRules rules;
+    private final Map<String, LockerBackend> backendsBySection = new ConcurrentHashMap<>();
+    private final Map<String, Locker> lockersByName = new ConcurrentHashMap<>();
+
+    /** Reads the configuration of the application's class loader. */
+    public LockerRegistry() {
+        this.configuration = LockerConfiguration.read(ConfigProvider.getConfig());
+        this.rules = new DeploymentRules(configuration, classLoader());
+    }
+
+    void checkAtStartup(@Observes @Initialized(ApplicationScoped.class) Object started) {
+        List<String> problems = rules.checkConfiguration();
+        if (!problems.isEmpty()) {
+            throw new DeploymentException(Problems.deploymentFailed(problems));
+        }
+    }
+
+    /**
+     * @param name a configured locker's name
+     * @return that locker, connected on first use
+     * @throws IllegalArgumentException when no such locker is configured
+     */
+    public Locker locker(String name) {
+        return lockersByName.computeIfAbsent(name, this::open);
+    }
+
+    private Locker open(String name) {
+        LockerDefinition definition = configuration.lockers().get(name);
+        if (definition == null) {
+            throw new IllegalArgumentException(Problems.unknownLocker("A lookup", name, configuration.lockers().keySet()));
+        }
+        LockerBackend backend = backendsBySection.computeIfAbsent(definition.backend().section(), section ->
+                LockerDriver.installed(classLoader()).stream()
+                        .filter(driver -> driver.name().equals(definition.driver())).findFirst()
+                        .orElseThrow(() -> new IllegalStateException(Problems.unknownDriver(name, definition.driver(), List.of())))
+                        .connect(definition.backend()));
+        return backend.locker(name, definition.defaults(), definition.keyPrefix());
+    }
+
+    @PreDestroy
+    void close() {
+        backendsBySection.values().forEach(LockerBackend::close);
+        backendsBySection.clear();
+        lockersByName.clear();
+    }
+
+    static ClassLoader classLoader() {
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
+        return context != null ? context : LockerRegistry.class.getClassLoader();
+    }
+}

@@ -1,0 +1,97 @@
+package io.github.locker.tck.cdi;
+
+import io.github.locker.Locked;
+import io.github.locker.Locker;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+
+/** The beans the CDI tests deploy, each showing one way to reference a locker, right or wrong. */
+final class Beans {
+    private Beans() {
+    }
+
+    @ApplicationScoped
+    static class NamedLockers {
+        @Inject
+        @Named("redis")
+        Locker redis;
+
+        @Inject
+        @Named("etcd")
+        Locker etcd;
+
+        public Locker redis() {
+            return redis;
+        }
+
+        public Locker etcd() {
+            return etcd;
+        }
+    }
+
+    @ApplicationScoped
+    static class DefaultLocker {
+        @Inject
+        Locker locker;
+    }
+
+    @ApplicationScoped
+    static class UnknownNamedLocker {
+        @Inject
+        @Named("orderz")
+        Locker locker;
+    }
+
+    @ApplicationScoped
+    static class LockedOnUnknownLocker {
+        @Locked(locker = "orderz")
+        public void pay(String order) {
+        }
+    }
+
+    @ApplicationScoped
+    static class LockedWithMissingParameter {
+        @Locked(key = "checkin:{uidd}:{day}")
+        public void checkIn(String uid, String day) {
+        }
+    }
+
+    @ApplicationScoped
+    static class LockedWithPositionOutOfRange {
+        @Locked(key = "order:{1}")
+        public void ship(String order) {
+        }
+    }
+
+    @ApplicationScoped
+    static class LockedWithBadDurations {
+        @Locked(waitTime = "soon", leaseTime = "0s")
+        public void settle() {
+        }
+    }
+
+    @ApplicationScoped
+    @Locked(key = "report:{day}")
+    static class LockedClassWithTemplate {
+        public void build(String day) {
+        }
+
+        public void archive(int year) {
+        }
+    }
+
+    @ApplicationScoped
+    static class ValidLockedMethods {
+        @Locked(key = "checkin:{uid}:{day}", waitTime = "3s", leaseTime = "PT10S")
+        public void checkIn(String uid, String day) {
+        }
+
+        @Locked(key = "user:{user.id}:{0.name}")
+        public void rename(User user) {
+        }
+    }
+
+    record User(String id, String name) {
+    }
+}

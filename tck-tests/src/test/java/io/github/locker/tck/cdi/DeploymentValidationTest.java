@@ -1,0 +1,218 @@
+package io.github.locker.tck.cdi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import org.jboss.arquillian.container.test.api.Deployer;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.asset.EmptyAsset;
+import org.jboss.shrinkwrap.api.asset.StringAsset;
+import org.jboss.shrinkwrap.api.spec.JavaArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Each deployment-time rule, on Weld through Arquillian: a deployment that breaks it fails to
+ * start, with our message naming the member (or property) and the fix. Nothing connects to a
+ * backend here: the rules run before any locker is made.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class DeploymentValidationTest {
+    private static final String REDIS_MAIN = "locker.main.driver=redis\nredis.main.uri=redis://127.0.0.1:6379\n";
+
+    @ArquillianResource
+    private Deployer deployer;
+
+    private static JavaArchive deployment(String config, Class<?>... beans) {
+        return ShrinkWrap.create(JavaArchive.class)
+                .addClasses(beans)
+                .addAsManifestResource(new StringAsset(config), "microprofile-config.properties")
+                .addAsManifestResource(EmptyAsset.INSTANCE, "beans.xml");
+    }
+
+    @Deployment(name = "unknown-named", managed = false)
+    static JavaArchive unknownNamed() {
+        return deployment(REDIS_MAIN, Beans.UnknownNamedLocker.class);
+    }
+
+    @Deployment(name = "no-default", managed = false)
+    static JavaArchive noDefault() {
+        return deployment(REDIS_MAIN + "locker.other.driver=redis\nlocker.other.instance=main\n", Beans.DefaultLocker.class);
+    }
+
+    @Deployment(name = "locked-unknown", managed = false)
+    static JavaArchive lockedUnknown() {
+        return deployment(REDIS_MAIN, Beans.LockedOnUnknownLocker.class);
+    }
+
+    @Deployment(name = "unknown-driver", managed = false)
+    static JavaArchive unknownDriver() {
+        return deployment("locker.main.driver=mongo\n");
+    }
+
+    @Deployment(name = "missing-section", managed = false)
+    static JavaArchive missingSection() {
+        return deployment("locker.main.driver=redis\n");
+    }
+
+    @Deployment(name = "malformed-uri", managed = false)
+    static JavaArchive malformedUri() {
+        return deployment("locker.main.driver=redis\nredis.main.uri=http://:hunter2@localhost\n");
+    }
+
+    @Deployment(name = "bad-endpoints", managed = false)
+    static JavaArchive badEndpoints() {
+        return deployment("locker.main.driver=etcd\netcd.main.endpoints=127.0.0.1:2379\n");
+    }
+
+    @Deployment(name = "missing-parameter", managed = false)
+    static JavaArchive missingParameter() {
+        return deployment(REDIS_MAIN, Beans.LockedWithMissingParameter.class);
+    }
+
+    @Deployment(name = "position-out-of-range", managed = false)
+    static JavaArchive positionOutOfRange() {
+        return deployment(REDIS_MAIN, Beans.LockedWithPositionOutOfRange.class);
+    }
+
+    @Deployment(name = "class-template", managed = false)
+    static JavaArchive classTemplate() {
+        return deployment(REDIS_MAIN, Beans.LockedClassWithTemplate.class);
+    }
+
+    @Deployment(name = "bad-annotation-durations", managed = false)
+    static JavaArchive badAnnotationDurations() {
+        return deployment(REDIS_MAIN, Beans.LockedWithBadDurations.class);
+    }
+
+    @Deployment(name = "bad-config-values", managed = false)
+    static JavaArchive badConfigValues() {
+        return deployment(REDIS_MAIN + "locker.main.lease-time=0s\nlocker.main.wait-time=soon\nlocker.main.retry-count=-1\n"
+                + "locker.main.keep-alive=sometimes\n");
+    }
+
+    @Deployment(name = "valid", managed = false)
+    static JavaArchive valid() {
+        return deployment(REDIS_MAIN, Beans.DefaultLocker.class, Beans.ValidLockedMethods.class);
+    }
+
+    @Test
+    void aNamedLockerThatIsNotConfiguredFailsWithOurMessageNotWelds() {
+        assertThat(failureOf("unknown-named"))
+                .contains("UnknownNamedLocker#locker references locker 'orderz', but no 'locker.orderz.driver' is configured. "
+                        + "Configured lockers: [main].")
+                .doesNotContain("Unsatisfied dependencies");
+    }
+
+    @Test
+    void theDefaultLockerIsAmbiguousWithTwoLockersAndNoneNamedDefault() {
+        assertThat(failureOf("no-default"))
+                .contains("DefaultLocker#locker uses the default locker, but none is configured")
+                .contains("Configured lockers: [main, other]");
+    }
+
+    @Test
+    void lockedNamingALockerThatIsNotConfigured() {
+        assertThat(failureOf("locked-unknown"))
+                .contains("@Locked on 'LockedOnUnknownLocker#pay(String)' references locker 'orderz', but no "
+                        + "'locker.orderz.driver' is configured. Configured lockers: [main].");
+    }
+
+    @Test
+    void aDriverNoInstalledDriverAnswersTo() {
+        assertThat(failureOf("unknown-driver"))
+                .contains("Locker 'main' uses driver 'mongo' (locker.main.driver), but no installed driver has that name. "
+                        + "Installed drivers: [etcd, redis].");
+    }
+
+    @Test
+    void aMissingBackendSection() {
+        assertThat(failureOf("missing-section"))
+                .contains("Locker 'main': Redis section 'redis.main' has no 'redis.main.uri': set it to e.g. redis://127.0.0.1:6379");
+    }
+
+    @Test
+    void aMalformedUriIsNamedWithoutItsPassword() {
+        assertThat(failureOf("malformed-uri"))
+                .contains("Locker 'main': 'redis.main.uri' is not a Redis URI")
+                .doesNotContain("hunter2");
+    }
+
+    @Test
+    void aBadEtcdEndpointList() {
+        assertThat(failureOf("bad-endpoints"))
+                .contains("Locker 'main': 'etcd.main.endpoints' has an endpoint that is not a URI: '127.0.0.1:2379'; "
+                        + "write e.g. http://127.0.0.1:2379");
+    }
+
+    @Test
+    void aKeyTemplateNamingAParameterTheMethodDoesNotHave() {
+        assertThat(failureOf("missing-parameter"))
+                .contains("@Locked on 'LockedWithMissingParameter#checkIn(String, String)' has key template "
+                        + "'checkin:{uidd}:{day}', but the method has no parameter 'uidd'. Parameters: [uid, day].");
+    }
+
+    @Test
+    void aKeyTemplatePositionBeyondTheParameters() {
+        assertThat(failureOf("position-out-of-range"))
+                .contains("@Locked on 'LockedWithPositionOutOfRange#ship(String)' has key template 'order:{1}', but the "
+                        + "method has no parameter {1} (1 parameters, counted from {0}).");
+    }
+
+    @Test
+    void aClassLevelTemplateIsCheckedOnEveryBusinessMethod() {
+        String failure = failureOf("class-template");
+        assertThat(failure).contains("@Locked on 'LockedClassWithTemplate#archive(int)' has key template 'report:{day}', "
+                + "but the method has no parameter 'day'. Parameters: [year].");
+        assertThat(failure).doesNotContain("build(String)");
+    }
+
+    @Test
+    void unparsableAndNonPositiveDurationsInTheAnnotation() {
+        assertThat(failureOf("bad-annotation-durations"))
+                .contains("@Locked on 'LockedWithBadDurations#settle()' has waitTime = \"soon\", which is invalid: not a duration")
+                .contains("@Locked on 'LockedWithBadDurations#settle()' has leaseTime = \"0s\", which is invalid: a lease must be positive")
+                .contains("2 problems");
+    }
+
+    @Test
+    void everyBadConfigurationValueIsReportedTogether() {
+        assertThat(failureOf("bad-config-values"))
+                .contains("4 problems")
+                .contains("'locker.main.lease-time' is invalid: leaseTime must be at least 1 ms, was PT0S")
+                .contains("locker.main.wait-time 'soon' is not a duration")
+                .contains("'locker.main.retry-*' is invalid: retry count must not be negative, was -1")
+                .contains("'locker.main.keep-alive' must be true or false, was 'sometimes'");
+    }
+
+    @Test
+    void aValidDeploymentStartsWithoutConnecting() {
+        deployer.deploy("valid");
+        deployer.undeploy("valid");
+    }
+
+    /** @return every message in the failure's cause chain */
+    private String failureOf(String deployment) {
+        try {
+            deployer.deploy(deployment);
+        } catch (RuntimeException failure) {
+            StringBuilder messages = new StringBuilder();
+            for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+                messages.append(cause.getMessage()).append('\n');
+            }
+            return messages.toString();
+        } finally {
+            try {
+                deployer.undeploy(deployment);
+            } catch (RuntimeException notDeployed) {
+                // a failed deployment may leave nothing to undeploy
+            }
+        }
+        return fail("deployment '" + deployment + "' started, but should have failed");
+    }
+}
