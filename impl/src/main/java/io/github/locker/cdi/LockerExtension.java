@@ -55,7 +55,9 @@ public class LockerExtension implements Extension {
     void collectInjection(@Observes ProcessInjectionPoint<?, Locker> event) {
         InjectionPoint point = event.getInjectionPoint();
         String named = point.getQualifiers().stream().filter(Named.class::isInstance).map(Named.class::cast)
-                .map(Named::value).findFirst().orElse(null);
+                .map(Named::value)
+                .map(value -> value.isEmpty() && point.getMember() instanceof Field field ? field.getName() : value)
+                .findFirst().orElse(null);
         injections.add(new LockerInjection(describe(point), named));
     }
 

@@ -34,6 +34,10 @@ final class Beans {
     static class DefaultLocker {
         @Inject
         Locker locker;
+
+        public Locker locker() {
+            return locker;
+        }
     }
 
     @ApplicationScoped

@@ -1,0 +1,113 @@
+package io.github.locker.tck.cdi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import io.github.locker.Lock;
+import io.github.locker.cdi.BuildCompatibleTwin;
+import io.github.locker.cdi.LockerExtension;
+import io.github.locker.tck.servers.RedisServer;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.util.Map;
+import java.util.UUID;
+import org.jboss.weld.environment.se.Weld;
+import org.jboss.weld.environment.se.WeldContainer;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The portable extension and its build-compatible twin (what Quarkus runs) on the same Weld SE:
+ * the same deployments fail with the same messages, and the same valid one injects a working
+ * locker. The rules are written once; this proves both paths feed them the same facts.
+ */
+class ExtensionTwinsTest {
+    @RegisterExtension
+    static final RedisServer REDIS = new RedisServer();
+
+    private static final String REDIS_MAIN = "redis://127.0.0.1:1";
+
+    @ParameterizedTest(name = "build-compatible: {0}")
+    @ValueSource(booleans = {false, true})
+    void anUnknownNamedLockerFailsWithTheSameMessage(boolean buildCompatible) {
+        assertThat(failure(buildCompatible, Map.of("locker.main.driver", "redis", "redis.main.uri", REDIS_MAIN),
+                Beans.UnknownNamedLocker.class))
+                .contains("UnknownNamedLocker#locker references locker 'orderz', but no 'locker.orderz.driver' is "
+                        + "configured. Configured lockers: [main].");
+    }
+
+    @ParameterizedTest(name = "build-compatible: {0}")
+    @ValueSource(booleans = {false, true})
+    void aMissingDefaultFailsWithTheSameMessage(boolean buildCompatible) {
+        assertThat(failure(buildCompatible, Map.of("locker.a.driver", "redis", "redis.a.uri", REDIS_MAIN,
+                "locker.b.driver", "redis", "redis.b.uri", REDIS_MAIN), Beans.DefaultLocker.class))
+                .contains("DefaultLocker#locker uses the default locker, but none is configured");
+    }
+
+    @ParameterizedTest(name = "build-compatible: {0}")
+    @ValueSource(booleans = {false, true})
+    void aKeyTemplateNamingAMissingParameterFailsWithTheSameMessage(boolean buildCompatible) {
+        assertThat(failure(buildCompatible, Map.of("locker.main.driver", "redis", "redis.main.uri", REDIS_MAIN),
+                Beans.LockedWithMissingParameter.class, Beans.LockedClassWithTemplate.class))
+                .contains("@Locked on 'LockedWithMissingParameter#checkIn(String, String)' has key template "
+                        + "'checkin:{uidd}:{day}', but the method has no parameter 'uidd'. Parameters: [uid, day].")
+                .contains("@Locked on 'LockedClassWithTemplate#archive(int)' has key template 'report:{day}'")
+                .contains("2 problems");
+    }
+
+    @ParameterizedTest(name = "build-compatible: {0}")
+    @ValueSource(booleans = {false, true})
+    void anUnknownDriverFailsWithTheSameMessage(boolean buildCompatible) {
+        assertThat(failure(buildCompatible, Map.of("locker.main.driver", "mongo"), Beans.DefaultLocker.class))
+                .contains("Locker 'main' uses driver 'mongo' (locker.main.driver), but no installed driver has that name.");
+    }
+
+    @ParameterizedTest(name = "build-compatible: {0}")
+    @ValueSource(booleans = {false, true})
+    void theOnlyLockerIsTheDefaultAndLocks(boolean buildCompatible) {
+        withConfiguration(Map.of("locker.main.driver", "redis", "redis.main.uri", REDIS.uri()), () -> {
+            WeldContainer container = weld(buildCompatible, Beans.DefaultLocker.class, Beans.ValidLockedMethods.class).initialize();
+            try (Lock lock = container.select(Beans.DefaultLocker.class).get().locker().lock("twins:" + UUID.randomUUID())) {
+                assertThat(lock.isHeld()).isTrue();
+            } finally {
+                container.shutdown();
+            }
+        });
+    }
+
+    private static Weld weld(boolean buildCompatible, Class<?>... beans) {
+        Weld weld = new Weld().disableDiscovery().addBeanClasses(beans);
+        return buildCompatible ? weld.addBuildCompatibleExtensions(BuildCompatibleTwin.class)
+                : weld.addExtension(new LockerExtension());
+    }
+
+    private static String failure(boolean buildCompatible, Map<String, String> configuration, Class<?>... beans) {
+        String[] messages = new String[1];
+        withConfiguration(configuration, () -> {
+            try (WeldContainer started = weld(buildCompatible, beans).initialize()) {
+                fail("the container started, but should have failed");
+            } catch (RuntimeException failure) {
+                StringBuilder chain = new StringBuilder();
+                for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+                    chain.append(cause.getMessage()).append('\n');
+                }
+                messages[0] = chain.toString();
+            }
+        });
+        return messages[0];
+    }
+
+    /** Runs with these properties, read afresh through a class loader of its own. */
+    private static void withConfiguration(Map<String, String> configuration, Runnable body) {
+        ClassLoader original = Thread.currentThread().getContextClassLoader();
+        configuration.forEach(System::setProperty);
+        Thread.currentThread().setContextClassLoader(new URLClassLoader(new URL[0], original));
+        try {
+            body.run();
+        } finally {
+            Thread.currentThread().setContextClassLoader(original);
+            configuration.keySet().forEach(System::clearProperty);
+        }
+    }
+}
