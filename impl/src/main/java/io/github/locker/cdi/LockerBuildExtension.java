@@ -53,6 +53,7 @@ public class LockerBuildExtension implements BuildCompatibleExtension {
     @Discovery
     public void addInternalBeans(ScannedClasses classes) {
         classes.add(LockerRegistry.class.getName());
+        classes.add(ConfiguredLocker.class.getName());
     }
 
     @Registration(types = Object.class)

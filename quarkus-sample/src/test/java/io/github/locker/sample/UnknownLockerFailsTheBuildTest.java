@@ -1,0 +1,56 @@
+package io.github.locker.sample;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import io.github.locker.Locked;
+import io.github.locker.Locker;
+import io.quarkus.test.QuarkusUnitTest;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * On Quarkus the rules run at build time: an application referencing a locker that is not
+ * configured, or a key template naming a missing parameter, does not build, and the message is
+ * the one Weld shows.
+ */
+class UnknownLockerFailsTheBuildTest {
+
+    @ApplicationScoped
+    public static class WrongReferences {
+        @Inject
+        @Named("orderz")
+        Locker locker;
+
+        @Locked(key = "checkin:{uidd}")
+        public void checkIn(String uid) {
+        }
+    }
+
+    @RegisterExtension
+    static final QuarkusUnitTest APP = new QuarkusUnitTest()
+            .withApplicationRoot(root -> root.addClasses(WrongReferences.class))
+            .overrideConfigKey("locker.main.driver", "redis")
+            .overrideConfigKey("redis.main.uri", "redis://127.0.0.1:6379")
+            // the @QuarkusTest application excludes this bean (application.properties); this one must see it
+            .overrideConfigKey("quarkus.arc.exclude-types", "NothingExcludedHere")
+            .assertException(failure -> {
+                StringBuilder chain = new StringBuilder();
+                for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+                    chain.append(cause.getMessage()).append('\n');
+                }
+                assertThat(chain.toString())
+                        .contains("WrongReferences#locker references locker 'orderz', but no 'locker.orderz.driver' is "
+                                + "configured. Configured lockers: [main].")
+                        .contains("@Locked on 'WrongReferences#checkIn(String)' has key template 'checkin:{uidd}', "
+                                + "but the method has no parameter 'uidd'. Parameters: [uid].");
+            });
+
+    @Test
+    void theApplicationDoesNotBuild() {
+        fail("the build should have failed");
+    }
+}
