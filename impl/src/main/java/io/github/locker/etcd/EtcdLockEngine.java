@@ -11,10 +11,12 @@ import io.etcd.jetcd.kv.TxnResponse;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
+import io.github.locker.LockBackendException;
 import io.github.locker.LockOptions;
 import io.github.locker.core.Deadline;
 import io.github.locker.core.Keys;
@@ -33,7 +35,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * Acquisition on etcd with etcd's own lock protocol (the one of {@code etcdctl lock} and Go's
  * {@code concurrency.Mutex}), so Java and Go processes on the same name exclude each other:
  * <ol>
- *   <li>put {@code <prefix><name>/<lease id in hex>} attached to our lease, unless it exists;</li>
+ *   <li>put {@code <prefix><name>/<lease id in hex>} attached to our lease; one already there is
+ *       stale (an earlier acquisition of this locker whose release did not reach etcd) and is
+ *       deleted first, so every acquisition gets a new create revision;</li>
  *   <li>the holder is the key with the lowest create revision under {@code <prefix><name>/}; that
  *       revision is the fencing token;</li>
  *   <li>a waiter watches only the deletion of the key created just before its own (one wake-up per
@@ -43,11 +47,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * </ol>
  * A waiter that gives up deletes its key, so it blocks nobody until its lease ends. While waiting
  * it checks every second that its key is still there: a dead backend ends the wait with
- * {@link io.github.locker.LockBackendException}, not at the wait time.
+ * {@link io.github.locker.LockBackendException}, not at the wait time. An outage shorter than the
+ * timeout, such as a cluster electing a new leader, does not end the wait: the waiter looks again.
  */
 final class EtcdLockEngine implements LockEngine {
     private static final Duration MIN_ATTEMPT_TIME = Duration.ofSeconds(1);
     private static final long LIVENESS_CHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long OUTAGE_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final GetOption FIRST_CREATED = GetOption.builder().isPrefix(true).withKeysOnly(true)
             .withSortField(GetOption.SortTarget.CREATE).withSortOrder(GetOption.SortOrder.ASCEND).withLimit(1).build();
 
@@ -128,15 +134,25 @@ final class EtcdLockEngine implements LockEngine {
     private long queueAndWait(String key, ByteSequence namePrefix, ByteSequence myKey, EtcdSession session,
             Deadline deadline) throws InterruptedException, SessionExpired {
         KV kv = backend.client().getKVClient();
-        TxnResponse queued = backend.await(kv.txn()
-                .If(new Cmp(myKey, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
-                .Then(Op.put(myKey, ByteSequence.EMPTY, PutOption.builder().withLeaseId(session.leaseId()).build()),
-                        Op.get(namePrefix, FIRST_CREATED))
-                .Else(Op.get(myKey, GetOption.DEFAULT), Op.get(namePrefix, FIRST_CREATED))
-                .commit(), deadline.attemptTimeout(backend.timeout(), MIN_ATTEMPT_TIME), key, "acquiring");
-        long myRevision = queued.isSucceeded() ? queued.getHeader().getRevision()
-                : queued.getGetResponses().get(0).getKvs().get(0).getCreateRevision();
-        GetResponse holder = queued.getGetResponses().get(queued.isSucceeded() ? 0 : 1);
+        TxnResponse queued = null;
+        // at most twice: the second put follows the deletion of a stale key of ours, which nothing recreates
+        for (int attempt = 0; attempt < 2 && (queued == null || !queued.isSucceeded()); attempt++) {
+            if (queued != null) {
+                deleteStaleKey(key, myKey, queued.getGetResponses().get(0).getKvs().get(0).getCreateRevision(), deadline);
+            }
+            queued = backend.await(kv.txn()
+                    .If(new Cmp(myKey, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
+                    .Then(Op.put(myKey, ByteSequence.EMPTY, PutOption.builder().withLeaseId(session.leaseId()).build()),
+                            Op.get(namePrefix, FIRST_CREATED))
+                    .Else(Op.get(myKey, GetOption.DEFAULT))
+                    .commit(), deadline.attemptTimeout(backend.timeout(), MIN_ATTEMPT_TIME), key, "acquiring");
+        }
+        if (!queued.isSucceeded()) {
+            throw new LockBackendException(key, backend.describe() + " kept a key of ours under '" + key
+                    + "' after deleting it", null);
+        }
+        long myRevision = queued.getHeader().getRevision();
+        GetResponse holder = queued.getGetResponses().get(0);
         if (holder.getKvs().get(0).getCreateRevision() == myRevision) {
             return myRevision;
         }
@@ -153,17 +169,50 @@ final class EtcdLockEngine implements LockEngine {
         GetOption lastBeforeMine = GetOption.builder().isPrefix(true).withKeysOnly(true)
                 .withMaxCreateRevision(myRevision - 1)
                 .withSortField(GetOption.SortTarget.CREATE).withSortOrder(GetOption.SortOrder.DESCEND).withLimit(1).build();
+        long failingSince = 0;
+        boolean failing = false;
         while (true) {
-            GetResponse predecessors = backend.await(backend.client().getKVClient().get(namePrefix, lastBeforeMine),
-                    deadline.attemptTimeout(backend.timeout(), MIN_ATTEMPT_TIME), key, "waiting for");
-            if (predecessors.getKvs().isEmpty()) {
-                return true;
-            }
-            KeyValue predecessor = predecessors.getKvs().get(0);
-            if (!awaitDeletion(key, predecessor, myKey, session, deadline)) {
-                return false;
+            try {
+                GetResponse predecessors = backend.await(backend.client().getKVClient().get(namePrefix, lastBeforeMine),
+                        deadline.attemptTimeout(backend.timeout(), MIN_ATTEMPT_TIME), key, "waiting for");
+                failing = false;
+                if (predecessors.getKvs().isEmpty()) {
+                    return true;
+                }
+                KeyValue predecessor = predecessors.getKvs().get(0);
+                if (!awaitDeletion(key, predecessor, myKey, session, deadline)) {
+                    return false;
+                }
+            } catch (LockBackendException unanswered) {
+                // A cluster electing a new leader answers nothing for a second or two, and our key and
+                // lease outlive that: look again, unless etcd stays silent a whole timeout more or the
+                // wait is over. Every look starts from etcd's state, so nothing seen before is trusted.
+                long now = System.nanoTime();
+                if (!failing) {
+                    failing = true;
+                    failingSince = now;
+                }
+                if (deadline.hasPassed() || now - failingSince >= backend.timeout().toNanos()) {
+                    throw unanswered;
+                }
+                TimeUnit.NANOSECONDS.sleep(Math.min(OUTAGE_RETRY_NANOS, deadline.remainingNanos()));
             }
         }
+    }
+
+    /**
+     * Deletes a key of ours that was already under the lock's name when we queued: the key of an
+     * earlier acquisition of this locker whose release or clean-up did not reach etcd (the local
+     * turn says no other thread of this locker is using it). Its create revision was another
+     * critical section's fencing token, or a place in the queue nobody waits on: reusing it would
+     * hand out the same token twice. Only that revision is deleted.
+     */
+    private void deleteStaleKey(String key, ByteSequence myKey, long staleRevision, Deadline deadline)
+            throws InterruptedException {
+        backend.await(backend.client().getKVClient().txn()
+                .If(new Cmp(myKey, Cmp.Op.EQUAL, CmpTarget.createRevision(staleRevision)))
+                .Then(Op.delete(myKey, DeleteOption.DEFAULT))
+                .commit(), deadline.attemptTimeout(backend.timeout(), MIN_ATTEMPT_TIME), key, "acquiring");
     }
 
     /**

@@ -109,6 +109,14 @@ public final class EtcdServer implements BeforeAllCallback, AfterAllCallback {
         return members.stream().map(EtcdMember::clientUrl).collect(Collectors.joining(","));
     }
 
+    /**
+     * @return the {@code etcdctl} executable, for tests that run etcd's own client beside the driver
+     * @throws IllegalStateException with the install command when it is missing
+     */
+    public static Path etcdctl() {
+        return ServerBinary.require("etcdctl", "etcd-client");
+    }
+
     /** @return the member that leads now */
     public EtcdMember leader() {
         return members.stream().filter(EtcdMember::isLeader).findFirst()
