@@ -1,7 +1,9 @@
 package io.github.locker.spi;
 
+import io.github.locker.LockLost;
 import io.github.locker.LockOptions;
 import io.github.locker.Locker;
+import java.util.function.Consumer;
 
 /**
  * An open connection to one backend section, made by {@link LockerDriver#connect}. Many lockers
@@ -16,9 +18,22 @@ public interface LockerBackend extends AutoCloseable {
      * @param name the locker's name, used in messages
      * @param defaults the options its calls without options use
      * @param keyPrefix prepended to every key, so lockers with different prefixes never collide
+     * @param onLost told, on a thread of the backend's, when a held lock's lease is lost
      * @return a locker on this backend
      */
-    Locker locker(String name, LockOptions defaults, String keyPrefix);
+    Locker locker(String name, LockOptions defaults, String keyPrefix, Consumer<LockLost> onLost);
+
+    /**
+     * A locker whose losses are only logged.
+     *
+     * @param name the locker's name, used in messages
+     * @param defaults the options its calls without options use
+     * @param keyPrefix prepended to every key
+     * @return a locker on this backend
+     */
+    default Locker locker(String name, LockOptions defaults, String keyPrefix) {
+        return locker(name, defaults, keyPrefix, lost -> { });
+    }
 
     /** @return where the backend is, for messages: addresses only, never credentials */
     String describe();

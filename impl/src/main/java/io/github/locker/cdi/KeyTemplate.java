@@ -117,6 +117,10 @@ final class KeyTemplate {
         for (String name : List.of("get" + capitalized, "is" + capitalized, property)) {
             try {
                 Method getter = target.getClass().getMethod(name);
+                // a public getter of a non-public class (a record nested in a service, say) needs this to be called
+                if (!getter.canAccess(target)) {
+                    getter.trySetAccessible();
+                }
                 return getter.invoke(target);
             } catch (NoSuchMethodException tryNext) {
                 // a record component or a boolean getter may still match

@@ -54,6 +54,8 @@ public class LockerBuildExtension implements BuildCompatibleExtension {
     public void addInternalBeans(ScannedClasses classes) {
         classes.add(LockerRegistry.class.getName());
         classes.add(ConfiguredLocker.class.getName());
+        classes.add(ThreadLockContext.class.getName());
+        classes.add(LockedInterceptor.class.getName());
     }
 
     @Registration(types = Object.class)

@@ -50,6 +50,8 @@ public class LockerExtension implements Extension {
 
     void addInternalBeans(@Observes BeforeBeanDiscovery discovery) {
         discovery.addAnnotatedType(LockerRegistry.class, LockerRegistry.class.getName());
+        discovery.addAnnotatedType(ThreadLockContext.class, ThreadLockContext.class.getName());
+        discovery.addAnnotatedType(LockedInterceptor.class, LockedInterceptor.class.getName());
     }
 
     void collectInjection(@Observes ProcessInjectionPoint<?, Locker> event) {

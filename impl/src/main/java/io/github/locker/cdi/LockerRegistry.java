@@ -1,17 +1,23 @@
 package io.github.locker.cdi;
 
+import io.github.locker.LockLost;
 import io.github.locker.Locker;
+import io.github.locker.core.BackendReplies;
 import io.github.locker.spi.LockerBackend;
 import io.github.locker.spi.LockerDriver;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.spi.DeploymentException;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
@@ -27,8 +33,19 @@ public class LockerRegistry {
     private final Map<String, LockerBackend> backendsBySection = new ConcurrentHashMap<>();
     private final Map<String, Locker> lockersByName = new ConcurrentHashMap<>();
 
-    /** Reads the configuration of the application's class loader. */
-    public LockerRegistry() {
+    private final Event<LockLost> lossEvents;
+    /** Fires {@link LockLost} off the drivers' threads, so a slow observer cannot hold up renewals. */
+    private final ExecutorService lossNotifier =
+            Executors.newSingleThreadExecutor(BackendReplies.daemonThreads("locker-events"));
+
+    /**
+     * Reads the configuration of the application's class loader.
+     *
+     * @param lossEvents where lost leases are announced
+     */
+    @Inject
+    public LockerRegistry(Event<LockLost> lossEvents) {
+        this.lossEvents = lossEvents;
         this.configuration = LockerConfiguration.read(ConfigProvider.getConfig());
         this.rules = new DeploymentRules(configuration, classLoader());
     }
@@ -59,11 +76,22 @@ public class LockerRegistry {
                         .filter(driver -> driver.name().equals(definition.driver())).findFirst()
                         .orElseThrow(() -> new IllegalStateException(Problems.unknownDriver(name, definition.driver(), List.of())))
                         .connect(definition.backend()));
-        return backend.locker(name, definition.defaults(), definition.keyPrefix());
+        return backend.locker(name, definition.defaults(), definition.keyPrefix(),
+                lost -> lossNotifier.execute(() -> lossEvents.fire(lost)));
+    }
+
+    /**
+     * @param locker the name a reference uses; empty for the default locker
+     * @return the configured locker it resolves to
+     */
+    Locker resolve(String locker) {
+        return locker(rules.resolve(locker).orElseThrow(() -> new IllegalArgumentException(
+                Problems.noDefaultLocker("A @Locked method", configuration.lockers().keySet()))));
     }
 
     @PreDestroy
     void close() {
+        lossNotifier.shutdownNow();
         backendsBySection.values().forEach(LockerBackend::close);
         backendsBySection.clear();
         lockersByName.clear();

@@ -1,6 +1,7 @@
 package io.github.locker.core;
 
 import io.github.locker.Lock;
+import io.github.locker.LockLost;
 import io.github.locker.LockNotAcquiredException;
 import io.github.locker.LockOptions;
 import io.github.locker.LockTimeoutException;
@@ -14,6 +15,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The {@link Locker} every driver shares: checks arguments, counts reentrant acquisitions per
@@ -21,10 +24,12 @@ import java.util.function.Consumer;
  * {@link LockEngine}.
  */
 public final class CoreLocker implements Locker {
+    private static final Logger LOG = Logger.getLogger(CoreLocker.class.getName());
     private final String name;
     private final LockOptions defaults;
     private final LockEngine engine;
     private final Executor asyncExecutor;
+    private final Consumer<LockLost> onLost;
     /** Locks this thread holds on this locker, by key: the reentrancy count lives here, not on the backend. */
     private final ThreadLocal<Map<String, Holding>> holdingsOfThread = ThreadLocal.withInitial(HashMap::new);
 
@@ -33,12 +38,15 @@ public final class CoreLocker implements Locker {
      * @param defaults the options of calls that give none
      * @param engine the driver's acquisition
      * @param asyncExecutor where {@link #lockAsync} waits
+     * @param onLost told when a held lock's lease is lost
      */
-    public CoreLocker(String name, LockOptions defaults, LockEngine engine, Executor asyncExecutor) {
+    public CoreLocker(String name, LockOptions defaults, LockEngine engine, Executor asyncExecutor,
+            Consumer<LockLost> onLost) {
         this.name = name;
         this.defaults = defaults;
         this.engine = engine;
         this.asyncExecutor = asyncExecutor;
+        this.onLost = onLost;
     }
 
     @Override
@@ -110,7 +118,7 @@ public final class CoreLocker implements Locker {
         Deadline deadline = options.waitTime().map(Deadline::after).orElse(Deadline.forever());
         try {
             Lease lease = options.retryCount() == 0
-                    ? engine.acquire(key, options, deadline)
+                    ? engine.acquire(key, options, deadline, lossReporter(key))
                     : acquireWithRetries(key, options, deadline);
             return lease == null ? null : new Holding(lease, onReleased);
         } catch (InterruptedException interrupted) {
@@ -123,13 +131,24 @@ public final class CoreLocker implements Locker {
     private Lease acquireWithRetries(String key, LockOptions options, Deadline deadline)
             throws InterruptedException {
         for (int attempt = 0; ; attempt++) {
-            Lease lease = engine.acquire(key, options, Deadline.now());
+            Lease lease = engine.acquire(key, options, Deadline.now(), lossReporter(key));
             if (lease != null || attempt == options.retryCount() || deadline.hasPassed()) {
                 return lease;
             }
             Duration pause = deadline.remainingAtMost(options.retryInterval());
             TimeUnit.NANOSECONDS.sleep(pause.toNanos());
         }
+    }
+
+    private LeaseLossListener lossReporter(String key) {
+        return (lease, reason, cause) -> {
+            try {
+                onLost.accept(new LockLost(name, key, lease.fencingToken(), reason, cause));
+            } catch (RuntimeException listenerFailure) {
+                // a listener's failure must not stop the driver's thread that reported the loss
+                LOG.log(Level.WARNING, "A LockLost listener of locker '" + name + "' failed", listenerFailure);
+            }
+        };
     }
 
     private LockNotAcquiredException notAcquired(String key, LockOptions options) {

@@ -3,6 +3,12 @@ package io.github.locker.etcd;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.ClientBuilder;
 import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.kv.TxnResponse;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.DeleteOption;
+import io.github.locker.LockLost;
 import io.github.locker.LockOptions;
 import io.github.locker.Locker;
 import io.github.locker.core.BackendReplies;
@@ -15,6 +21,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import javax.net.ssl.SSLException;
 
 /**
@@ -26,6 +36,8 @@ final class EtcdBackend implements LockerBackend {
     private final EtcdSettings settings;
     private final Client client;
     private final ExecutorService asyncAcquisitions;
+    private final ScheduledExecutorService retries =
+            Executors.newSingleThreadScheduledExecutor(BackendReplies.daemonThreads("locker-etcd-retry"));
     private final List<EtcdLockEngine> engines = new CopyOnWriteArrayList<>();
 
     EtcdBackend(EtcdSettings settings) {
@@ -54,10 +66,10 @@ final class EtcdBackend implements LockerBackend {
     }
 
     @Override
-    public Locker locker(String name, LockOptions defaults, String keyPrefix) {
+    public Locker locker(String name, LockOptions defaults, String keyPrefix, Consumer<LockLost> onLost) {
         EtcdLockEngine engine = new EtcdLockEngine(this, keyPrefix);
         engines.add(engine);
-        return new CoreLocker(name, defaults, engine, asyncAcquisitions);
+        return new CoreLocker(name, defaults, engine, asyncAcquisitions, onLost);
     }
 
     @Override
@@ -81,6 +93,27 @@ final class EtcdBackend implements LockerBackend {
         return BackendReplies.await(reply, timeout, settings.address(), key, doing);
     }
 
+    /** Deletes {@code key} only if it is still the key created at {@code createRevision}: never another owner's. */
+    CompletableFuture<TxnResponse> deleteIfCreatedAt(ByteSequence key, long createRevision) {
+        return client.getKVClient().txn()
+                .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.createRevision(createRevision)))
+                .Then(Op.delete(key, DeleteOption.DEFAULT))
+                .commit();
+    }
+
+    /**
+     * Keeps trying, once a second, to delete a lock key whose release did not reach etcd: kept alive
+     * by a locker's shared lease, it would otherwise block everyone else for as long as the locker
+     * lives. Stops once deleted, once {@code worthIt} says the lease is gone anyway, or at close.
+     */
+    void deleteInBackground(ByteSequence key, long createRevision, BooleanSupplier worthIt) {
+        retries.schedule(() -> deleteIfCreatedAt(key, createRevision).whenComplete((deleted, failure) -> {
+            if (failure != null && worthIt.getAsBoolean() && !retries.isShutdown()) {
+                deleteInBackground(key, createRevision, worthIt);
+            }
+        }), 1, TimeUnit.SECONDS);
+    }
+
     static ByteSequence bytes(String text) {
         return ByteSequence.from(text, StandardCharsets.UTF_8);
     }
@@ -89,6 +122,7 @@ final class EtcdBackend implements LockerBackend {
     @Override
     public void close() {
         engines.forEach(EtcdLockEngine::close);
+        retries.shutdownNow();
         asyncAcquisitions.shutdownNow();
         client.close();
     }

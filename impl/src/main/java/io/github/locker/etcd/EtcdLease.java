@@ -1,11 +1,9 @@
 package io.github.locker.etcd;
 
 import io.etcd.jetcd.ByteSequence;
-import io.etcd.jetcd.op.Cmp;
-import io.etcd.jetcd.op.CmpTarget;
-import io.etcd.jetcd.op.Op;
-import io.etcd.jetcd.options.DeleteOption;
+import io.github.locker.LockBackendException;
 import io.github.locker.core.Lease;
+import io.github.locker.core.LeaseLossListener;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -19,18 +17,28 @@ final class EtcdLease implements Lease {
     private final long createRevision;
     private final EtcdSession session;
     private final boolean ownSession;
+    private final LeaseLossListener onLost;
     private final Runnable afterRelease;
     private final AtomicBoolean released = new AtomicBoolean();
 
     EtcdLease(EtcdBackend backend, String key, ByteSequence myKey, long createRevision, EtcdSession session,
-            boolean ownSession, Runnable afterRelease) {
+            boolean ownSession, LeaseLossListener onLost, Runnable afterRelease) {
         this.backend = backend;
         this.key = key;
         this.myKey = myKey;
         this.createRevision = createRevision;
         this.session = session;
         this.ownSession = ownSession;
+        this.onLost = onLost;
         this.afterRelease = afterRelease;
+        session.attach(this);
+    }
+
+    /** Called by the session when its kept-alive lease is lost. */
+    void sessionLost(String reason, Throwable cause) {
+        if (!released.get()) {
+            onLost.leaseLost(this, reason, cause);
+        }
     }
 
     @Override
@@ -51,15 +59,18 @@ final class EtcdLease implements Lease {
         }
         try {
             // Delete only the key we created: after a lost lease the name may hold another owner's key.
-            var deleted = backend.await(backend.client().getKVClient().txn()
-                    .If(new Cmp(myKey, Cmp.Op.EQUAL, CmpTarget.createRevision(createRevision)))
-                    .Then(Op.delete(myKey, DeleteOption.DEFAULT))
-                    .commit(), key, "releasing");
+            var deleted = backend.await(backend.deleteIfCreatedAt(myKey, createRevision), key, "releasing");
             return deleted.isSucceeded() && validUpToNow;
+        } catch (LockBackendException unanswered) {
+            if (!ownSession) {
+                backend.deleteInBackground(myKey, createRevision, session::isAlive);
+            }
+            throw unanswered;
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
             return validUpToNow;
         } finally {
+            session.detach(this);
             if (ownSession) {
                 session.close();
             }

@@ -11,7 +11,6 @@ import io.etcd.jetcd.kv.TxnResponse;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
-import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.options.WatchOption;
@@ -21,6 +20,7 @@ import io.github.locker.LockOptions;
 import io.github.locker.core.Deadline;
 import io.github.locker.core.Keys;
 import io.github.locker.core.Lease;
+import io.github.locker.core.LeaseLossListener;
 import io.github.locker.core.LockEngine;
 import java.time.Duration;
 import java.util.HashMap;
@@ -30,6 +30,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Acquisition on etcd with etcd's own lock protocol (the one of {@code etcdctl lock} and Go's
@@ -51,6 +53,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * timeout, such as a cluster electing a new leader, does not end the wait: the waiter looks again.
  */
 final class EtcdLockEngine implements LockEngine {
+    private static final Logger LOG = Logger.getLogger(EtcdLockEngine.class.getName());
     private static final Duration MIN_ATTEMPT_TIME = Duration.ofSeconds(1);
     private static final long LIVENESS_CHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long OUTAGE_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
@@ -82,14 +85,15 @@ final class EtcdLockEngine implements LockEngine {
     }
 
     @Override
-    public Lease acquire(String key, LockOptions options, Deadline deadline) throws InterruptedException {
+    public Lease acquire(String key, LockOptions options, Deadline deadline, LeaseLossListener onLost)
+            throws InterruptedException {
         LocalTurns.Turn turn = turns.take(key, deadline.remainingNanos());
         if (turn == null) {
             return null;
         }
         Lease lease = null;
         try {
-            lease = acquireInEtcd(key, options, deadline, () -> turns.give(key, turn));
+            lease = acquireInEtcd(key, options, deadline, onLost, () -> turns.give(key, turn));
             return lease;
         } finally {
             if (lease == null) {
@@ -98,7 +102,8 @@ final class EtcdLockEngine implements LockEngine {
         }
     }
 
-    private Lease acquireInEtcd(String key, LockOptions options, Deadline deadline, Runnable afterRelease)
+    private Lease acquireInEtcd(String key, LockOptions options, Deadline deadline, LeaseLossListener onLost,
+            Runnable afterRelease)
             throws InterruptedException {
         long ttlSeconds = Math.max(1, (options.leaseTime().toMillis() + 999) / 1000);
         String namePrefix = keyPrefix + Keys.escape(key, "/") + "/";
@@ -106,22 +111,26 @@ final class EtcdLockEngine implements LockEngine {
             boolean ownSession = !options.keepAlive();
             EtcdSession session = ownSession ? EtcdSession.open(backend, ttlSeconds, false) : sharedSession(ttlSeconds);
             ByteSequence myKey = bytes(namePrefix + Long.toHexString(session.leaseId()));
+            long myRevision = 0;
             boolean handedOver = false;
             try {
-                long token = queueAndWait(key, bytes(namePrefix), myKey, session, deadline);
-                if (token < 0) {
-                    return null;
+                Queued queued = enqueue(key, bytes(namePrefix), myKey, session, deadline);
+                myRevision = queued.revision();
+                if (!queued.first()) {
+                    if (deadline.hasPassed() || !waitForPredecessors(key, bytes(namePrefix), myKey, myRevision, session, deadline)) {
+                        return null;
+                    }
+                    confirmStillQueued(key, myKey, session, deadline);
                 }
                 handedOver = true;
-                return new EtcdLease(backend, key, myKey, token, session, ownSession, afterRelease);
+                return new EtcdLease(backend, key, myKey, myRevision, session, ownSession, onLost, afterRelease);
             } catch (SessionExpired expired) {
                 if (deadline.hasPassed()) {
                     return null;
                 }
             } finally {
                 if (!handedOver) {
-                    // gave up, failed or must start over: leave no waiter key behind
-                    backend.client().getKVClient().delete(myKey);
+                    giveUpPlace(key, myKey, myRevision);
                     if (ownSession) {
                         session.close();
                     }
@@ -130,9 +139,33 @@ final class EtcdLockEngine implements LockEngine {
         }
     }
 
-    /** @return our key's create revision once we hold the lock; -1 when the deadline passed first */
-    private long queueAndWait(String key, ByteSequence namePrefix, ByteSequence myKey, EtcdSession session,
-            Deadline deadline) throws InterruptedException, SessionExpired {
+    /** Our place in the queue: our key's create revision, and whether it is first. */
+    private record Queued(long revision, boolean first) {
+    }
+
+    /**
+     * Deletes our waiter key, and only it: compared on its create revision, and waited for, so the
+     * deletion cannot land after this locker's next put of the same key name and delete that. If
+     * etcd does not answer, the key stays until this locker queues on the name again (and deletes
+     * it as stale) or its lease ends. An unknown revision (the put itself went unanswered) is left
+     * to the same stale-key rule.
+     */
+    private void giveUpPlace(String key, ByteSequence myKey, long myRevision) {
+        if (myRevision == 0) {
+            return;
+        }
+        try {
+            backend.await(backend.deleteIfCreatedAt(myKey, myRevision), key, "leaving the queue of");
+        } catch (LockBackendException unanswered) {
+            LOG.log(Level.FINE, "could not delete the waiter key of ''{0}'': {1}", new Object[] {key, unanswered.getMessage()});
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Puts our key (deleting a stale one of ours first) and reads who is first. */
+    private Queued enqueue(String key, ByteSequence namePrefix, ByteSequence myKey, EtcdSession session,
+            Deadline deadline) throws InterruptedException {
         KV kv = backend.client().getKVClient();
         TxnResponse queued = null;
         // at most twice: the second put follows the deletion of a stale key of ours, which nothing recreates
@@ -152,15 +185,7 @@ final class EtcdLockEngine implements LockEngine {
                     + "' after deleting it", null);
         }
         long myRevision = queued.getHeader().getRevision();
-        GetResponse holder = queued.getGetResponses().get(0);
-        if (holder.getKvs().get(0).getCreateRevision() == myRevision) {
-            return myRevision;
-        }
-        if (deadline.hasPassed() || !waitForPredecessors(key, namePrefix, myKey, myRevision, session, deadline)) {
-            return -1;
-        }
-        confirmStillQueued(key, myKey, session, deadline);
-        return myRevision;
+        return new Queued(myRevision, queued.getGetResponses().get(0).getKvs().get(0).getCreateRevision() == myRevision);
     }
 
     /** @return true once no key created before ours remains; false when the deadline passed first */
@@ -209,10 +234,8 @@ final class EtcdLockEngine implements LockEngine {
      */
     private void deleteStaleKey(String key, ByteSequence myKey, long staleRevision, Deadline deadline)
             throws InterruptedException {
-        backend.await(backend.client().getKVClient().txn()
-                .If(new Cmp(myKey, Cmp.Op.EQUAL, CmpTarget.createRevision(staleRevision)))
-                .Then(Op.delete(myKey, DeleteOption.DEFAULT))
-                .commit(), deadline.attemptTimeout(backend.timeout(), MIN_ATTEMPT_TIME), key, "acquiring");
+        backend.await(backend.deleteIfCreatedAt(myKey, staleRevision),
+                deadline.attemptTimeout(backend.timeout(), MIN_ATTEMPT_TIME), key, "acquiring");
     }
 
     /**

@@ -3,6 +3,8 @@ package io.github.locker.etcd;
 import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
 import io.etcd.jetcd.support.CloseableClient;
 import io.grpc.stub.StreamObserver;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
@@ -30,6 +32,8 @@ final class EtcdSession implements StreamObserver<LeaseKeepAliveResponse> {
     private final AtomicBoolean lost = new AtomicBoolean();
     private volatile long validUntilNanos;
     private volatile CloseableClient keepAlive;
+    /** The locks held on this lease, told when it is lost. */
+    private final Set<EtcdLease> holders = ConcurrentHashMap.newKeySet();
 
     private EtcdSession(EtcdBackend backend, long leaseId, long ttlSeconds, long sentAtNanos) {
         this.backend = backend;
@@ -47,6 +51,14 @@ final class EtcdSession implements StreamObserver<LeaseKeepAliveResponse> {
             session.keepAlive = backend.client().getLeaseClient().keepAlive(session.leaseId, session);
         }
         return session;
+    }
+
+    void attach(EtcdLease lease) {
+        holders.add(lease);
+    }
+
+    void detach(EtcdLease lease) {
+        holders.remove(lease);
     }
 
     long leaseId() {
@@ -108,6 +120,7 @@ final class EtcdSession implements StreamObserver<LeaseKeepAliveResponse> {
                 renewal.close();
                 LOG.log(Level.WARNING, "Lease {0} on {1} was lost: {2}; every lock held on it is lost{3}",
                         new Object[] {Long.toHexString(leaseId), backend.describe(), why, cause == null ? "" : " (" + cause + ")"});
+                holders.forEach(lease -> lease.sessionLost(why, cause));
             }
         }
     }

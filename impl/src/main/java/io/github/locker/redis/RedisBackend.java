@@ -1,6 +1,7 @@
 package io.github.locker.redis;
 
 import io.github.locker.LockBackendException;
+import io.github.locker.LockLost;
 import io.github.locker.LockOptions;
 import io.github.locker.Locker;
 import io.github.locker.core.BackendReplies;
@@ -34,6 +35,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -144,8 +146,8 @@ final class RedisBackend implements LockerBackend {
     }
 
     @Override
-    public Locker locker(String name, LockOptions defaults, String keyPrefix) {
-        return new CoreLocker(name, defaults, new RedisLockEngine(this, keyPrefix), asyncAcquisitions);
+    public Locker locker(String name, LockOptions defaults, String keyPrefix, Consumer<LockLost> onLost) {
+        return new CoreLocker(name, defaults, new RedisLockEngine(this, keyPrefix), asyncAcquisitions, onLost);
     }
 
     @Override

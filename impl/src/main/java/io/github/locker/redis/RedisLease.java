@@ -2,6 +2,7 @@ package io.github.locker.redis;
 
 import io.github.locker.LockOptions;
 import io.github.locker.core.Lease;
+import io.github.locker.core.LeaseLossListener;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -24,25 +25,27 @@ final class RedisLease implements Lease {
     private final String owner;
     private final long fencingToken;
     private final long leaseMillis;
+    private final LeaseLossListener onLost;
     private final AtomicReference<State> state = new AtomicReference<>(State.HELD);
     private volatile long validUntilNanos;
     private volatile ScheduledFuture<?> nextRenewal;
 
     private RedisLease(RedisBackend backend, String key, String lockKey, String owner, long fencingToken,
-            long leaseMillis, long sentAtNanos) {
+            long leaseMillis, long sentAtNanos, LeaseLossListener onLost) {
         this.backend = backend;
         this.key = key;
         this.lockKey = lockKey;
         this.owner = owner;
         this.fencingToken = fencingToken;
         this.leaseMillis = leaseMillis;
+        this.onLost = onLost;
         this.validUntilNanos = validUntil(sentAtNanos);
     }
 
     static RedisLease start(RedisBackend backend, String key, String lockKey, String owner, long fencingToken,
-            LockOptions options, long sentAtNanos) {
+            LockOptions options, long sentAtNanos, LeaseLossListener onLost) {
         RedisLease lease = new RedisLease(backend, key, lockKey, owner, fencingToken,
-                options.leaseTime().toMillis(), sentAtNanos);
+                options.leaseTime().toMillis(), sentAtNanos, onLost);
         if (options.keepAlive()) {
             lease.scheduleRenewal(lease.leaseMillis / 3);
         }
@@ -112,6 +115,7 @@ final class RedisLease implements Lease {
         if (state.compareAndSet(State.HELD, State.LOST)) {
             LOG.log(Level.WARNING, "Lock ''{0}'' (token {1}) on {2} was lost: {3}{4}",
                     new Object[] {key, fencingToken, backend.describe(), why, cause == null ? "" : " (" + cause + ")"});
+            onLost.leaseLost(this, why, cause);
         }
     }
 

@@ -4,6 +4,7 @@ import io.github.locker.LockOptions;
 import io.github.locker.core.Deadline;
 import io.github.locker.core.Keys;
 import io.github.locker.core.Lease;
+import io.github.locker.core.LeaseLossListener;
 import io.github.locker.core.LockEngine;
 import java.time.Duration;
 import java.util.List;
@@ -34,7 +35,8 @@ final class RedisLockEngine implements LockEngine {
     }
 
     @Override
-    public Lease acquire(String key, LockOptions options, Deadline deadline) throws InterruptedException {
+    public Lease acquire(String key, LockOptions options, Deadline deadline, LeaseLossListener onLost)
+            throws InterruptedException {
         String lockKey = lockKeyOf(key);
         String owner = backend.newOwnerToken();
         while (true) {
@@ -43,7 +45,7 @@ final class RedisLockEngine implements LockEngine {
                 long sentAt = System.nanoTime();
                 List<Long> reply = attempt(key, lockKey, owner, options, deadline);
                 if (reply.get(0) == 1L) {
-                    return RedisLease.start(backend, key, lockKey, owner, reply.get(1), options, sentAt);
+                    return RedisLease.start(backend, key, lockKey, owner, reply.get(1), options, sentAt, onLost);
                 }
                 if (released == null || deadline.hasPassed()) {
                     return null;

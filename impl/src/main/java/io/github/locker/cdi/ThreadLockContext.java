@@ -1,0 +1,31 @@
+package io.github.locker.cdi;
+
+import io.github.locker.Lock;
+import io.github.locker.LockContext;
+import jakarta.inject.Singleton;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Optional;
+
+/** The {@link LockContext} bean: the locks of the {@code @Locked} methods running on each thread, innermost on top. */
+@Singleton
+public class ThreadLockContext implements LockContext {
+    private static final ThreadLocal<Deque<Lock>> RUNNING = ThreadLocal.withInitial(ArrayDeque::new);
+
+    @Override
+    public Optional<Lock> current() {
+        return Optional.ofNullable(RUNNING.get().peek());
+    }
+
+    static void enter(Lock lock) {
+        RUNNING.get().push(lock);
+    }
+
+    static void leave() {
+        Deque<Lock> running = RUNNING.get();
+        running.pop();
+        if (running.isEmpty()) {
+            RUNNING.remove();
+        }
+    }
+}

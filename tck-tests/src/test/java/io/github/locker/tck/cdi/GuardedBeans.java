@@ -1,0 +1,164 @@
+package io.github.locker.tck.cdi;
+
+import io.github.locker.LockContext;
+import io.github.locker.LockLost;
+import io.github.locker.Locked;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.interceptor.AroundInvoke;
+import jakarta.interceptor.Interceptor;
+import jakarta.interceptor.InterceptorBinding;
+import jakarta.interceptor.InvocationContext;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** The {@code @Locked} beans the interceptor tests call, and a stand-in for {@code @Transactional}. */
+final class GuardedBeans {
+    private GuardedBeans() {
+    }
+
+    @ApplicationScoped
+    static class Guarded {
+        @Inject
+        LockContext context;
+        @Inject
+        Nested nested;
+
+        private final AtomicInteger inside = new AtomicInteger();
+        private final AtomicInteger mostInsideAtOnce = new AtomicInteger();
+
+        /** @return the most callers seen inside {@link #section} at once since the last call of this method */
+        public int takeMostInsideAtOnce() {
+            return mostInsideAtOnce.getAndSet(0);
+        }
+
+        @Locked(key = "section:{name}")
+        public void section(String name, long holdMillis) throws InterruptedException {
+            mostInsideAtOnce.accumulateAndGet(inside.incrementAndGet(), Math::max);
+            try {
+                TimeUnit.MILLISECONDS.sleep(holdMillis);
+            } finally {
+                inside.decrementAndGet();
+            }
+        }
+
+        @Locked(key = "skip:{name}", onContention = Locked.Contention.SKIP)
+        public Optional<String> skipWhenBusy(String name) {
+            return Optional.of("ran");
+        }
+
+        @Locked(key = "skip:{name}", onContention = Locked.Contention.SKIP)
+        public int countWhenFree(String name) {
+            return 1;
+        }
+
+        @Locked(key = "fail:{name}", onContention = Locked.Contention.FAIL)
+        public String failWhenBusy(String name) {
+            return "ran";
+        }
+
+        @Locked(key = "wait:{name}", waitTime = "300ms")
+        public String waitBriefly(String name) {
+            return "ran";
+        }
+
+        @Locked(key = "boom:{name}")
+        public void boom(String name) {
+            throw new IllegalStateException("business failure in " + name);
+        }
+
+        @Locked(key = "async:{name}")
+        public CompletableFuture<Long> async(String name, CompletableFuture<Void> finish) {
+            long token = context.current().orElseThrow().fencingToken();
+            return finish.thenApplyAsync(done -> token);
+        }
+
+        @Locked(key = "user:{user.id}:{1}")
+        public long token(Beans.User user, String day) {
+            return context.current().orElseThrow().fencingToken();
+        }
+
+        @Locked(key = "nested:{name}", waitTime = "0s")
+        public long outer(String name) {
+            return nested.inner(name);
+        }
+
+        @Locked(key = "tx:{name}")
+        @StandInTransactional
+        public void transactional(String name, List<String> journal) {
+            journal.add("business method");
+        }
+
+        @Locked(key = "lost:{name}")
+        public void outliveTheLease(String name, Runnable whileHeld) {
+            whileHeld.run();
+        }
+    }
+
+    @ApplicationScoped
+    static class Nested {
+        @Inject
+        LockContext context;
+
+        @Locked(key = "nested:{name}", waitTime = "0s")
+        public long inner(String name) {
+            return context.current().orElseThrow().fencingToken();
+        }
+    }
+
+    @ApplicationScoped
+    static class LossWitness {
+        private final List<LockLost> seen = new CopyOnWriteArrayList<>();
+        private final CountDownLatch first = new CountDownLatch(1);
+
+        void record(@Observes LockLost lost) {
+            seen.add(lost);
+            first.countDown();
+        }
+
+        public List<LockLost> seen() {
+            return seen;
+        }
+
+        public boolean awaitFirst(long millis) throws InterruptedException {
+            return first.await(millis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** A binding for the stand-in transaction interceptor. */
+    @InterceptorBinding
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target({ElementType.METHOD, ElementType.TYPE})
+    @interface StandInTransactional {
+    }
+
+    /** Sits where Jakarta Transactions' interceptor sits, and notes whether the lock is held when the transaction begins and commits. */
+    @StandInTransactional
+    @Interceptor
+    @Priority(Interceptor.Priority.PLATFORM_BEFORE + 200)
+    static class StandInTransactionInterceptor {
+        @Inject
+        LockContext context;
+
+        @AroundInvoke
+        @SuppressWarnings("unchecked")
+        Object inTransaction(InvocationContext invocation) throws Exception {
+            List<String> journal = (List<String>) invocation.getParameters()[1];
+            journal.add("begin, lock held: " + context.current().map(lock -> lock.isHeld()).orElse(false));
+            Object result = invocation.proceed();
+            journal.add("commit, lock held: " + context.current().map(lock -> lock.isHeld()).orElse(false));
+            return result;
+        }
+    }
+}

@@ -1,0 +1,224 @@
+package io.github.locker.tck.cdi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.locker.Lock;
+import io.github.locker.LockLostException;
+import io.github.locker.LockNotAcquiredException;
+import io.github.locker.LockOptions;
+import io.github.locker.LockTimeoutException;
+import io.github.locker.Locker;
+import io.github.locker.cdi.LockerExtension;
+import io.github.locker.tck.servers.ServerProcess;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.jboss.weld.environment.se.Weld;
+import org.jboss.weld.environment.se.WeldContainer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The {@code @Locked} interceptor on Weld SE against a real backend: what a method under the lock
+ * may rely on, for every driver. A subclass names the driver's configuration and server.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+abstract class LockedInterceptorContract {
+    private final ExecutorService threads = Executors.newCachedThreadPool();
+    private WeldContainer container;
+    private ClassLoader original;
+    private Map<String, String> configuration;
+    private GuardedBeans.Guarded guarded;
+    private Locker locker;
+    private String name;
+
+    /** @return the properties of one locker named {@code main} on the driver under test, with a lease of {@link #shortLease()} */
+    protected abstract Map<String, String> configuration();
+
+    /** @return the backend's server, to pause */
+    protected abstract ServerProcess server();
+
+    /** @return a lease the backend honours, short enough to outlive in a test */
+    protected abstract Duration shortLease();
+
+    @BeforeAll
+    void startContainer() {
+        configuration = configuration();
+        configuration.forEach(System::setProperty);
+        original = Thread.currentThread().getContextClassLoader();
+        Thread.currentThread().setContextClassLoader(new URLClassLoader(new URL[0], original));
+        container = new Weld().disableDiscovery().addExtension(new LockerExtension())
+                .addBeanClasses(GuardedBeans.Guarded.class, GuardedBeans.Nested.class, GuardedBeans.LossWitness.class,
+                        GuardedBeans.StandInTransactionInterceptor.class)
+                .initialize();
+        guarded = container.select(GuardedBeans.Guarded.class).get();
+        locker = container.select(Locker.class).get();
+    }
+
+    @AfterAll
+    void stopContainer() {
+        threads.shutdownNow();
+        container.shutdown();
+        Thread.currentThread().setContextClassLoader(original);
+        configuration.keySet().forEach(System::clearProperty);
+    }
+
+    @BeforeEach
+    void uniqueName() {
+        name = UUID.randomUUID().toString();
+    }
+
+    @AfterEach
+    void serverRunning() {
+        if (!server().isRunning()) {
+            server().start();
+        }
+    }
+
+    @Test
+    void twoThreadsOnOneKeyNeverOverlapAndDifferentKeysRunInParallel() throws Exception {
+        List<Future<?>> calls = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            calls.add(threads.submit(() -> {
+                guarded.section(name, 50);
+                return null;
+            }));
+        }
+        for (Future<?> call : calls) {
+            call.get(30, TimeUnit.SECONDS);
+        }
+        assertThat(guarded.takeMostInsideAtOnce()).as("callers inside at once on one key").isEqualTo(1);
+
+        List<Future<?>> parallel = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            String own = name + ":" + i;
+            parallel.add(threads.submit(() -> {
+                guarded.section(own, 500);
+                return null;
+            }));
+        }
+        for (Future<?> call : parallel) {
+            call.get(30, TimeUnit.SECONDS);
+        }
+        assertThat(guarded.takeMostInsideAtOnce()).as("callers inside at once on four keys").isGreaterThan(1);
+    }
+
+    @Test
+    void skipDoesNotCallTheMethodAndReturnsNothing() throws Exception {
+        try (Lock held = locker.lock("skip:" + name)) {
+            assertThat(elsewhere(() -> guarded.skipWhenBusy(name))).isEmpty();
+            assertThat(elsewhere(() -> guarded.countWhenFree(name))).as("a primitive's nothing").isZero();
+        }
+        assertThat(guarded.skipWhenBusy(name)).contains("ran");
+    }
+
+    @Test
+    void failMakesOneAttempt() throws Exception {
+        try (Lock held = locker.lock("fail:" + name)) {
+            assertThatThrownBy(() -> elsewhere(() -> guarded.failWhenBusy(name)))
+                    .hasCauseExactlyInstanceOf(LockNotAcquiredException.class);
+        }
+        assertThat(guarded.failWhenBusy(name)).isEqualTo("ran");
+    }
+
+    @Test
+    void waitEndsInTimeoutAfterTheWaitTime() throws Exception {
+        try (Lock held = locker.lock("wait:" + name)) {
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> elsewhere(() -> guarded.waitBriefly(name)))
+                    .hasCauseInstanceOf(LockTimeoutException.class);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+        }
+        assertThat(guarded.waitBriefly(name)).isEqualTo("ran");
+    }
+
+    @Test
+    void theLockIsReleasedWhenTheMethodThrows() {
+        assertThatThrownBy(() -> guarded.boom(name)).isInstanceOf(IllegalStateException.class)
+                .hasMessage("business failure in " + name);
+        Optional<Lock> free = locker.tryLock("boom:" + name);
+        assertThat(free).isPresent();
+        free.get().unlock();
+    }
+
+    @Test
+    void anAsyncMethodHoldsTheLockUntilItsStageCompletes() throws Exception {
+        CompletableFuture<Void> finish = new CompletableFuture<>();
+        CompletableFuture<Long> result = guarded.async(name, finish);
+        assertThat(elsewhere(() -> locker.tryLock("async:" + name))).as("held after the method returned").isEmpty();
+        finish.complete(null);
+        long token = result.get(10, TimeUnit.SECONDS);
+        try (Lock next = locker.lock("async:" + name, LockOptions.defaults().withWaitTime(Duration.ofSeconds(5)))) {
+            assertThat(next.fencingToken()).as("released when the stage completed").isGreaterThan(token);
+        }
+    }
+
+    @Test
+    void nestedCallsOnTheSameKeyReenter() {
+        long token = guarded.outer(name);
+        assertThat(token).isPositive();
+    }
+
+    @Test
+    void lockContextShowsTheLockOfTheRunningMethod() {
+        long inside = guarded.token(new Beans.User("u42", "Ada"), "2026-11-25");
+        try (Lock next = locker.lock("user:u42:2026-11-25")) {
+            assertThat(next.fencingToken()).as("the token the method saw was the lock's, the last issued").isGreaterThan(inside);
+        }
+    }
+
+    @Test
+    void theLockIsTakenBeforeTheTransactionBeginsAndReleasedAfterItCommits() {
+        List<String> journal = new CopyOnWriteArrayList<>();
+        guarded.transactional(name, journal);
+        assertThat(journal).containsExactly("begin, lock held: true", "business method", "commit, lock held: true");
+        Optional<Lock> free = locker.tryLock("tx:" + name);
+        assertThat(free).as("released after the commit").isPresent();
+        free.get().unlock();
+    }
+
+    @Test
+    void aLeaseLostWhileTheMethodRunsIsAnnouncedAndFailsTheCall() throws Exception {
+        GuardedBeans.LossWitness witness = container.select(GuardedBeans.LossWitness.class).get();
+        Duration lease = shortLease();
+        assertThatThrownBy(() -> guarded.outliveTheLease(name, () -> {
+            server().pause();
+            try {
+                assertThat(witness.awaitFirst(lease.multipliedBy(5).toMillis()))
+                        .as("LockLost observed while the method still runs").isTrue();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                server().resume();
+            }
+        })).isInstanceOf(LockLostException.class).hasMessageContaining("lost:" + name);
+        assertThat(witness.seen()).anySatisfy(lost -> {
+            assertThat(lost.key()).isEqualTo("lost:" + name);
+            assertThat(lost.locker()).isEqualTo("main");
+        });
+    }
+
+    /** Calls from another thread: the test thread may hold the lock, and would re-enter it. */
+    private <T> T elsewhere(Callable<T> call) throws Exception {
+        return threads.submit(call).get(30, TimeUnit.SECONDS);
+    }
+}
