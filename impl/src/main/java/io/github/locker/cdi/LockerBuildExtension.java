@@ -65,7 +65,7 @@ public class LockerBuildExtension implements BuildCompatibleExtension {
                 injections.add(new LockerInjection(describe(point.declaration()), named(point)));
             }
         }
-        if (bean.isClassBean()) {
+        if (bean.isClassBean() && !bean.isInterceptor()) {
             ClassInfo type = bean.declaringClass();
             AnnotationInfo onType = type.annotation(Locked.class);
             for (MethodInfo method : type.methods()) {

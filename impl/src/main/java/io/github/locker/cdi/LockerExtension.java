@@ -17,6 +17,7 @@ import jakarta.enterprise.inject.spi.Extension;
 import jakarta.enterprise.inject.spi.InjectionPoint;
 import jakarta.enterprise.inject.spi.ProcessInjectionPoint;
 import jakarta.enterprise.inject.spi.ProcessManagedBean;
+import jakarta.interceptor.Interceptor;
 import jakarta.inject.Named;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Constructor;
@@ -65,6 +66,9 @@ public class LockerExtension implements Extension {
 
     <T> void collectLockedMethods(@Observes ProcessManagedBean<T> event) {
         AnnotatedType<T> type = event.getAnnotatedBeanClass();
+        if (type.isAnnotationPresent(Interceptor.class)) {
+            return; // the interceptor carries the binding; it is not a method under a lock
+        }
         Locked onType = type.getAnnotation(Locked.class);
         for (AnnotatedMethod<? super T> method : type.getMethods()) {
             Locked locked = method.isAnnotationPresent(Locked.class) ? method.getAnnotation(Locked.class)
