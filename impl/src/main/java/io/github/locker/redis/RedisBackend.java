@@ -184,6 +184,19 @@ final class RedisBackend implements LockerBackend {
         return BackendReplies.await(reply, timeout, settings.address(), key, doing);
     }
 
+    /**
+     * Keeps trying, twice a second, to release a lock whose release did not reach Redis, until it
+     * is released or its lease would have ended anyway.
+     */
+    void releaseUntil(String lockKey, String owner, long leaseEndNanos) {
+        keepAlive.schedule(() -> run(RedisScript.RELEASE, new String[] {lockKey}, owner, RELEASE_CHANNEL)
+                .whenComplete((released, failure) -> {
+                    if (failure != null && System.nanoTime() - leaseEndNanos < 0 && !closing) {
+                        releaseUntil(lockKey, owner, leaseEndNanos);
+                    }
+                }), 500, TimeUnit.MILLISECONDS);
+    }
+
     /** Deletes our lock if we have it, without waiting: the cleanup of an acquisition given up on. */
     void releaseInBackground(String lockKey, String owner) {
         run(RedisScript.RELEASE, new String[] {lockKey}, owner, RELEASE_CHANNEL);

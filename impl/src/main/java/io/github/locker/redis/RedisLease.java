@@ -1,5 +1,6 @@
 package io.github.locker.redis;
 
+import io.github.locker.LockBackendException;
 import io.github.locker.LockOptions;
 import io.github.locker.core.Lease;
 import io.github.locker.core.LeaseLossListener;
@@ -76,6 +77,11 @@ final class RedisLease implements Lease {
             Long deleted = backend.await(backend.run(RedisScript.RELEASE, new String[] {lockKey}, owner,
                     RedisBackend.RELEASE_CHANNEL), backend.commandTimeout(), key, "releasing");
             return deleted == 1L && validUpToNow;
+        } catch (LockBackendException unreachable) {
+            // Redis may come back before the lease ends (a restart with its data): free the lock then,
+            // not at the end of the lease
+            backend.releaseUntil(lockKey, owner, validUntilNanos);
+            throw unreachable;
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
             backend.releaseInBackground(lockKey, owner);

@@ -82,7 +82,8 @@ public final class NodeMain {
             throws Exception {
         AtomicInteger backendErrors = new AtomicInteger();
         AtomicInteger sections = new AtomicInteger();
-        LockOptions options = LockOptions.defaults().withWaitTime(Duration.ofSeconds(60));
+        // a short lease: a release lost while the backend restarts frees the lock soon after anyway
+        LockOptions options = LockOptions.defaults().withWaitTime(Duration.ofSeconds(60)).withLeaseTime(Duration.ofSeconds(5));
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         List<Future<?>> workers = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
