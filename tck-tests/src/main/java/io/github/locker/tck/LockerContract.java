@@ -11,7 +11,9 @@ import io.github.locker.LockOptions;
 import io.github.locker.LockTimeoutException;
 import io.github.locker.Locker;
 import io.github.locker.tck.servers.ServerProcess;
+import io.github.locker.spi.BackendConfig;
 import io.github.locker.spi.LockerBackend;
+import io.github.locker.spi.LockerDriver;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,20 +44,15 @@ public abstract class LockerContract {
     /** A key no other test (or earlier run against the same server) uses. */
     protected String key;
 
-    /** @return a new, independent connection to the backend under test */
-    protected abstract LockerBackend connectNode();
+    /** @return the driver and server under test */
+    protected abstract TckBackend backend();
 
-    /** @return the backend's server process, for fault injection */
-    protected abstract ServerProcess server();
-
-    /** @return the shortest lease the backend honours precisely enough for expiry tests */
-    protected Duration shortLease() {
-        return Duration.ofMillis(400);
+    private ServerProcess server() {
+        return backend().server();
     }
 
-    /** @return how many times each of the contention test's 32 threads takes the lock */
-    protected int contentionIterations() {
-        return 200;
+    private Duration shortLease() {
+        return backend().shortLease();
     }
 
     @BeforeEach
@@ -75,7 +72,8 @@ public abstract class LockerContract {
 
     /** @return a locker on a node of its own */
     protected Locker newLocker() {
-        LockerBackend node = connectNode();
+        LockerBackend node = LockerDriver.find(backend().driver()).orElseThrow()
+                .connect(BackendConfig.of(backend().driver(), "tck", backend().section()));
         nodes.add(node);
         return node.locker("test", LockOptions.defaults(), "locker:tck:");
     }
@@ -83,7 +81,7 @@ public abstract class LockerContract {
     @Test
     void onlyOneHolderAtATimeAcrossNodesAndThreads() throws Exception {
         int threadsPerNode = 16;
-        int iterations = contentionIterations();
+        int iterations = backend().contentionIterations();
         long start = System.nanoTime();
         List<Locker> lockers = List.of(newLocker(), newLocker());
         AtomicInteger holdersNow = new AtomicInteger();

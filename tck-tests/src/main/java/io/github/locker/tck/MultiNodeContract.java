@@ -39,21 +39,23 @@ public abstract class MultiNodeContract {
     @TempDir
     Path files;
 
-    /** @return the driver's name */
-    protected abstract String driver();
+    /** @return the driver and server under test; the server must keep its data across a restart */
+    protected abstract TckBackend backend();
 
-    /** @return the backend section's properties */
-    protected abstract Map<String, String> backend();
+    private String driver() {
+        return backend().driver();
+    }
 
-    /** @return the backend's server, to restart */
-    protected abstract ServerProcess server();
+    private ServerProcess server() {
+        return backend().server();
+    }
 
-    /** @return the lease the crash and pause cases hold the lock with */
-    protected abstract Duration lease();
+    private Duration lease() {
+        return backend().shortLease();
+    }
 
-    /** @return how many times each of the 24 contending threads takes the lock */
-    protected int iterations() {
-        return 300;
+    private int iterations() {
+        return backend().contentionIterations();
     }
 
     @BeforeEach
@@ -72,7 +74,7 @@ public abstract class MultiNodeContract {
     }
 
     private NodeProcess node(String name, String... mode) {
-        NodeProcess node = NodeProcess.start(name, driver(), backend(), key, mode);
+        NodeProcess node = NodeProcess.start(name, driver(), backend().section(), key, mode);
         nodes.add(node);
         return node;
     }
@@ -147,7 +149,7 @@ public abstract class MultiNodeContract {
 
         server().kill();
         try (LockerBackend observer = LockerDriver.find(driver()).orElseThrow()
-                .connect(BackendConfig.of(driver(), "tck", withShortTimeout(backend())))) {
+                .connect(BackendConfig.of(driver(), "tck", withShortTimeout(backend().section())))) {
             assertThatThrownBy(() -> observer.locker("observer", LockOptions.defaults(), "locker:tck:").tryLock(key))
                     .as("a clear error while the backend is down").isInstanceOf(LockBackendException.class)
                     .hasMessageContaining("127.0.0.1");

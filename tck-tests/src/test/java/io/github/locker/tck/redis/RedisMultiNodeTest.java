@@ -1,33 +1,18 @@
 package io.github.locker.tck.redis;
 
 import io.github.locker.tck.MultiNodeContract;
+import io.github.locker.tck.RedisTckBackend;
+import io.github.locker.tck.TckBackend;
 import io.github.locker.tck.servers.RedisServer;
-import io.github.locker.tck.servers.ServerProcess;
-import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+/** On a Redis that keeps its data across the restart case's restart (AOF, fsync always). */
 class RedisMultiNodeTest extends MultiNodeContract {
     @RegisterExtension
     static final RedisServer REDIS = RedisServer.durable();
 
     @Override
-    protected String driver() {
-        return "redis";
-    }
-
-    @Override
-    protected Map<String, String> backend() {
-        return Map.of("uri", REDIS.uri(), "timeout", "2s");
-    }
-
-    @Override
-    protected ServerProcess server() {
-        return REDIS.process();
-    }
-
-    @Override
-    protected Duration lease() {
-        return Duration.ofSeconds(2);
+    protected TckBackend backend() {
+        return new RedisTckBackend(REDIS);
     }
 }
