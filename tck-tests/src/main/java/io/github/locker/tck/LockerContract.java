@@ -11,26 +11,21 @@ import io.github.locker.LockOptions;
 import io.github.locker.LockTimeoutException;
 import io.github.locker.Locker;
 import io.github.locker.tck.servers.ServerProcess;
-import io.github.locker.spi.BackendConfig;
-import io.github.locker.spi.LockerBackend;
-import io.github.locker.spi.LockerDriver;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What every driver must do, on a real server. A driver's test extends this class and says how to
@@ -39,10 +34,12 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 public abstract class LockerContract {
-    private final List<LockerBackend> nodes = new ArrayList<>();
-    private final ExecutorService threads = Executors.newCachedThreadPool();
+    /** The test's nodes, each with its own connection, its key and its threads. */
+    @RegisterExtension
+    final Nodes nodes = new Nodes(backend());
     /** A key no other test (or earlier run against the same server) uses. */
     protected String key;
+    private ExecutorService threads;
 
     /** @return the driver and server under test */
     protected abstract TckBackend backend();
@@ -56,26 +53,21 @@ public abstract class LockerContract {
     }
 
     @BeforeEach
-    void uniqueKey(TestInfo test) {
-        key = test.getTestMethod().orElseThrow().getName() + ":" + UUID.randomUUID();
+    void takeKeyAndThreads() {
+        key = nodes.key();
+        threads = nodes.threads();
     }
 
     @AfterEach
-    void closeNodes() throws InterruptedException {
-        threads.shutdownNow();
-        threads.awaitTermination(10, TimeUnit.SECONDS);
+    void serverRunning() {
         if (!server().isRunning()) {
             server().start();
         }
-        nodes.forEach(LockerBackend::close);
     }
 
     /** @return a locker on a node of its own */
     protected Locker newLocker() {
-        LockerBackend node = LockerDriver.find(backend().driver()).orElseThrow()
-                .connect(BackendConfig.of(backend().driver(), "tck", backend().section()));
-        nodes.add(node);
-        return node.locker("test", LockOptions.defaults(), "locker:tck:");
+        return nodes.newLocker();
     }
 
     @Test
