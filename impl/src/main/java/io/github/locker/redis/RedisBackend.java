@@ -27,8 +27,14 @@ import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import java.net.SocketAddress;
 import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -62,6 +68,10 @@ final class RedisBackend implements LockerBackend {
     private final String ownerPrefix = UUID.randomUUID() + ":";
     private final AtomicLong ownerSequence = new AtomicLong();
     private volatile boolean closing;
+    /** The locks held through this connection, released at close so other nodes need not wait for their leases. */
+    private final Set<RedisLease> held = ConcurrentHashMap.newKeySet();
+    /** How long close waits for those releases before it closes the connection anyway. */
+    static final Duration SHUTDOWN_RELEASE_TIME = Duration.ofSeconds(2);
 
     private RedisBackend(RedisSettings settings, ClientResources resources, AbstractRedisClient client,
             StatefulConnection<String, String> connection, RedisScriptingAsyncCommands<String, String> commands,
@@ -155,6 +165,10 @@ final class RedisBackend implements LockerBackend {
         return settings.address();
     }
 
+    Set<RedisLease> held() {
+        return held;
+    }
+
     ReleaseWaiters waiters() {
         return waiters;
     }
@@ -204,6 +218,16 @@ final class RedisBackend implements LockerBackend {
 
     @Override
     public void close() {
+        List<CompletableFuture<Long>> pending = held.stream().map(RedisLease::startRelease).filter(Objects::nonNull).toList();
+        try {
+            CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))
+                    .get(SHUTDOWN_RELEASE_TIME.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException unreleased) {
+            LOG.log(Level.WARNING, "Not every lock on {0} was released at shutdown; they end with their leases: {1}",
+                    new Object[] {settings.address(), unreleased.toString()});
+        }
         closing = true;
         keepAlive.shutdownNow();
         asyncAcquisitions.shutdownNow();

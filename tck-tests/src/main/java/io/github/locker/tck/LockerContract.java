@@ -10,6 +10,9 @@ import io.github.locker.LockNotAcquiredException;
 import io.github.locker.LockOptions;
 import io.github.locker.LockTimeoutException;
 import io.github.locker.Locker;
+import io.github.locker.spi.BackendConfig;
+import io.github.locker.spi.LockerBackend;
+import io.github.locker.spi.LockerDriver;
 import io.github.locker.tck.servers.ServerProcess;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -367,6 +370,27 @@ public abstract class LockerContract {
         System.out.printf("%s: the waiter failed %d ms after the backend stopped%n", getClass().getSimpleName(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stoppedAt));
         assertThatThrownBy(() -> waiter.tryLock(key)).isInstanceOf(LockBackendException.class);
+    }
+
+    @Test
+    void closingABackendReleasesItsLocksAtOnce() {
+        LockerBackend node = LockerDriver.find(backend().driver()).orElseThrow()
+                .connect(BackendConfig.of(backend().driver(), "tck", backend().section()));
+        Locker closing = node.locker("closing", LockOptions.defaults(), Nodes.PREFIX);
+        closing.lock(key, LockOptions.defaults().withLeaseTime(Duration.ofSeconds(60)));
+        closing.lock(key + ":fixed", LockOptions.defaults().withLeaseTime(Duration.ofSeconds(60)).withKeepAlive(false));
+        Locker other = newLocker();
+
+        node.close();
+
+        long start = System.nanoTime();
+        for (String released : List.of(key, key + ":fixed")) {
+            try (Lock lock = other.lock(released, LockOptions.defaults().withWaitTime(Duration.ofSeconds(10)))) {
+                assertThat(lock.isHeld()).isTrue();
+            }
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("released at close, not at the end of the 60 s leases")
+                .isLessThan(Duration.ofSeconds(5));
     }
 
     @Test
