@@ -17,6 +17,7 @@ import io.lettuce.core.SocketOptions;
 import io.lettuce.core.SslOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.async.BaseRedisAsyncCommands;
 import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
@@ -173,6 +174,17 @@ final class RedisBackend implements LockerBackend {
     @Override
     public String describe() {
         return settings.address();
+    }
+
+    @Override
+    public void ping(Duration timeout) {
+        try {
+            // standalone and Cluster command interfaces both extend the base commands that have PING
+            await(((BaseRedisAsyncCommands<String, String>) commands).ping().toCompletableFuture(), timeout, null, "pinging");
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new LockBackendException(null, settings.address() + " was not asked: interrupted", interrupted);
+        }
     }
 
     Set<RedisLease> held() {
