@@ -67,6 +67,7 @@ final class RedisBackend implements LockerBackend {
     private final StatefulRedisPubSubConnection<String, String> releases;
     private final ReleaseWaiters waiters = new ReleaseWaiters();
     private final ScheduledExecutorService keepAlive;
+    private final RenewalBatch renewals;
     private final ExecutorService asyncAcquisitions;
     private final String ownerPrefix = UUID.randomUUID() + ":";
     private final AtomicLong ownerSequence = new AtomicLong();
@@ -90,6 +91,7 @@ final class RedisBackend implements LockerBackend {
         ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, BackendReplies.daemonThreads("locker-redis-keepalive"));
         scheduler.setRemoveOnCancelPolicy(true);
         this.keepAlive = scheduler;
+        this.renewals = new RenewalBatch(this, scheduler);
         this.asyncAcquisitions = Executors.newCachedThreadPool(BackendReplies.daemonThreads("locker-redis-async"));
     }
 
@@ -187,16 +189,16 @@ final class RedisBackend implements LockerBackend {
         }
     }
 
+    RenewalBatch renewals() {
+        return renewals;
+    }
+
     Set<RedisLease> held() {
         return held;
     }
 
     ReleaseWaiters waiters() {
         return waiters;
-    }
-
-    ScheduledExecutorService keepAliveScheduler() {
-        return keepAlive;
     }
 
     Duration commandTimeout() {
