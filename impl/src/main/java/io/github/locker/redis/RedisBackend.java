@@ -91,7 +91,7 @@ final class RedisBackend implements LockerBackend {
         ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, BackendReplies.daemonThreads("locker-redis-keepalive"));
         scheduler.setRemoveOnCancelPolicy(true);
         this.keepAlive = scheduler;
-        this.renewals = new RenewalBatch(this, scheduler);
+        this.renewals = new RenewalBatch(this, settings.cluster(), scheduler);
         this.asyncAcquisitions = Executors.newCachedThreadPool(BackendReplies.daemonThreads("locker-redis-async"));
     }
 

@@ -13,19 +13,21 @@ import java.util.stream.Collectors;
 
 /**
  * The keep-alive of every lock held through one backend: a tick every {@value #TICK_MILLIS} ms
- * renews all locks then due with one script call per hash slot (at most {@value #MOST_PER_CALL}
- * locks a call), so renewal round trips do not grow with the number of locks held. A lock is
- * renewed at a third of its lease, up to one tick late.
+ * renews all locks then due with one script call (one per hash slot on a Cluster; at most
+ * {@value #MOST_PER_CALL} locks a call), so renewal calls are bounded by the tick rate, not by the
+ * number of locks held. A lock is renewed at a third of its lease, up to one tick late.
  */
 final class RenewalBatch {
     static final long TICK_MILLIS = 50;
     static final int MOST_PER_CALL = 500;
 
     private final RedisBackend backend;
+    private final boolean cluster;
     private final Set<RedisLease> kept = ConcurrentHashMap.newKeySet();
 
-    RenewalBatch(RedisBackend backend, ScheduledExecutorService scheduler) {
+    RenewalBatch(RedisBackend backend, boolean cluster, ScheduledExecutorService scheduler) {
         this.backend = backend;
+        this.cluster = cluster;
         scheduler.scheduleWithFixedDelay(this::renewDue, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
     }
 
@@ -40,7 +42,8 @@ final class RenewalBatch {
     private void renewDue() {
         long now = System.nanoTime();
         Map<Integer, List<RedisLease>> dueBySlot = kept.stream().filter(lease -> lease.renewalDue(now))
-                .collect(Collectors.groupingBy(lease -> SlotHash.getSlot(lease.lockKey())));
+                // a script's keys must share a hash slot on a Cluster; anywhere else one call takes them all
+                .collect(Collectors.groupingBy(lease -> cluster ? SlotHash.getSlot(lease.lockKey()) : 0));
         for (List<RedisLease> slot : dueBySlot.values()) {
             for (int from = 0; from < slot.size(); from += MOST_PER_CALL) {
                 renew(slot.subList(from, Math.min(slot.size(), from + MOST_PER_CALL)));
