@@ -6,6 +6,7 @@ import io.github.locker.LockOptions;
 import io.github.locker.Locker;
 import io.github.locker.core.BackendReplies;
 import io.github.locker.core.CoreLocker;
+import io.github.locker.core.LeaderLoops;
 import io.github.locker.spi.LockerBackend;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
@@ -59,6 +60,7 @@ final class RedisBackend implements LockerBackend {
     private final ReleaseWaiters waiters = new ReleaseWaiters();
     private final ScheduledExecutorService keepAlive;
     private final ExecutorService asyncAcquisitions;
+    private final LeaderLoops loops = new LeaderLoops();
     private final String ownerPrefix = UUID.randomUUID() + ":";
     private final AtomicLong ownerSequence = new AtomicLong();
     private volatile boolean closing;
@@ -147,7 +149,7 @@ final class RedisBackend implements LockerBackend {
 
     @Override
     public Locker locker(String name, LockOptions defaults, String keyPrefix, Consumer<LockLost> onLost) {
-        return new CoreLocker(name, defaults, new RedisLockEngine(this, keyPrefix), asyncAcquisitions, onLost);
+        return new CoreLocker(name, defaults, new RedisLockEngine(this, keyPrefix), asyncAcquisitions, onLost, loops);
     }
 
     @Override
@@ -191,6 +193,8 @@ final class RedisBackend implements LockerBackend {
 
     @Override
     public void close() {
+        // first, while the connection can still release the loops' locks for the next leader
+        loops.stopAll();
         closing = true;
         keepAlive.shutdownNow();
         asyncAcquisitions.shutdownNow();

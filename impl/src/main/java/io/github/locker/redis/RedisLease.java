@@ -63,6 +63,11 @@ final class RedisLease implements Lease {
     }
 
     @Override
+    public long expiresAtNanos() {
+        return validUntilNanos;
+    }
+
+    @Override
     public boolean release() {
         boolean validUpToNow = isHeld();
         if (state.getAndSet(State.RELEASED) == State.RELEASED) {
