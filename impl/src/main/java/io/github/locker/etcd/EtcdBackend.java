@@ -17,15 +17,20 @@ import io.github.locker.core.LeaderLoops;
 import io.github.locker.spi.LockerBackend;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import javax.net.ssl.SSLException;
 
 /**
@@ -34,6 +39,9 @@ import javax.net.ssl.SSLException;
  * by the client.
  */
 final class EtcdBackend implements LockerBackend {
+    private static final Logger LOG = Logger.getLogger(EtcdBackend.class.getName());
+    /** How long shutdown waits for the held locks' release before it closes the connection anyway. */
+    static final Duration SHUTDOWN_RELEASE_TIME = Duration.ofSeconds(2);
     private final EtcdSettings settings;
     private final Client client;
     private final ExecutorService asyncAcquisitions;
@@ -123,9 +131,20 @@ final class EtcdBackend implements LockerBackend {
     /** Revokes every lease of every locker (their locks are released at once, waiters elsewhere woken), then disconnects. */
     @Override
     public void close() {
-        // first, while the connection can still release the loops' locks for the next leader
+        // first the leader loops: their bodies end before their locks are released below
         loops.stopAll();
-        engines.forEach(EtcdLockEngine::close);
+        List<CompletableFuture<?>> revocations = new ArrayList<>();
+        engines.forEach(engine -> revocations.addAll(engine.close()));
+        try {
+            // release what is held before the connection goes: other nodes get the locks now, not at lease end
+            CompletableFuture.allOf(revocations.toArray(CompletableFuture[]::new)).get(SHUTDOWN_RELEASE_TIME.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException unreleased) {
+            LOG.log(Level.WARNING, "Not every lease on {0} was revoked at shutdown; its locks end with their leases: {1}",
+                    new Object[] {describe(), unreleased.toString()});
+        }
         retries.shutdownNow();
         asyncAcquisitions.shutdownNow();
         client.close();

@@ -28,8 +28,14 @@ import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import java.net.SocketAddress;
 import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -64,6 +70,10 @@ final class RedisBackend implements LockerBackend {
     private final String ownerPrefix = UUID.randomUUID() + ":";
     private final AtomicLong ownerSequence = new AtomicLong();
     private volatile boolean closing;
+    /** The locks held through this connection, released at close so other nodes need not wait for their leases. */
+    private final Set<RedisLease> held = ConcurrentHashMap.newKeySet();
+    /** How long close waits for those releases before it closes the connection anyway. */
+    static final Duration SHUTDOWN_RELEASE_TIME = Duration.ofSeconds(2);
 
     private RedisBackend(RedisSettings settings, ClientResources resources, AbstractRedisClient client,
             StatefulConnection<String, String> connection, RedisScriptingAsyncCommands<String, String> commands,
@@ -157,6 +167,10 @@ final class RedisBackend implements LockerBackend {
         return settings.address();
     }
 
+    Set<RedisLease> held() {
+        return held;
+    }
+
     ReleaseWaiters waiters() {
         return waiters;
     }
@@ -186,6 +200,19 @@ final class RedisBackend implements LockerBackend {
         return BackendReplies.await(reply, timeout, settings.address(), key, doing);
     }
 
+    /**
+     * Keeps trying, twice a second, to release a lock whose release did not reach Redis, until it
+     * is released or its lease would have ended anyway.
+     */
+    void releaseUntil(String lockKey, String owner, long leaseEndNanos) {
+        keepAlive.schedule(() -> run(RedisScript.RELEASE, new String[] {lockKey}, owner, RELEASE_CHANNEL)
+                .whenComplete((released, failure) -> {
+                    if (failure != null && System.nanoTime() - leaseEndNanos < 0 && !closing) {
+                        releaseUntil(lockKey, owner, leaseEndNanos);
+                    }
+                }), 500, TimeUnit.MILLISECONDS);
+    }
+
     /** Deletes our lock if we have it, without waiting: the cleanup of an acquisition given up on. */
     void releaseInBackground(String lockKey, String owner) {
         run(RedisScript.RELEASE, new String[] {lockKey}, owner, RELEASE_CHANNEL);
@@ -193,8 +220,18 @@ final class RedisBackend implements LockerBackend {
 
     @Override
     public void close() {
-        // first, while the connection can still release the loops' locks for the next leader
+        // first the leader loops: their bodies end before their locks are released below
         loops.stopAll();
+        List<CompletableFuture<Long>> pending = held.stream().map(RedisLease::startRelease).filter(Objects::nonNull).toList();
+        try {
+            CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))
+                    .get(SHUTDOWN_RELEASE_TIME.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException unreleased) {
+            LOG.log(Level.WARNING, "Not every lock on {0} was released at shutdown; they end with their leases: {1}",
+                    new Object[] {settings.address(), unreleased.toString()});
+        }
         closing = true;
         keepAlive.shutdownNow();
         asyncAcquisitions.shutdownNow();

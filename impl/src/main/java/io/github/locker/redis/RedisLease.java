@@ -1,8 +1,10 @@
 package io.github.locker.redis;
 
+import io.github.locker.LockBackendException;
 import io.github.locker.LockOptions;
 import io.github.locker.core.Lease;
 import io.github.locker.core.LeaseLossListener;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -49,6 +51,7 @@ final class RedisLease implements Lease {
         if (options.keepAlive()) {
             lease.scheduleRenewal(lease.leaseMillis / 3);
         }
+        backend.held().add(lease);
         return lease;
     }
 
@@ -70,22 +73,40 @@ final class RedisLease implements Lease {
     @Override
     public boolean release() {
         boolean validUpToNow = isHeld();
-        if (state.getAndSet(State.RELEASED) == State.RELEASED) {
+        CompletableFuture<Long> releasing = startRelease();
+        if (releasing == null) {
             return false;
         }
-        ScheduledFuture<?> renewal = nextRenewal;
-        if (renewal != null) {
-            renewal.cancel(false);
-        }
         try {
-            Long deleted = backend.await(backend.run(RedisScript.RELEASE, new String[] {lockKey}, owner,
-                    RedisBackend.RELEASE_CHANNEL), backend.commandTimeout(), key, "releasing");
+            Long deleted = backend.await(releasing, backend.commandTimeout(), key, "releasing");
             return deleted == 1L && validUpToNow;
+        } catch (LockBackendException unreachable) {
+            // Redis may come back before the lease ends (a restart with its data): free the lock then,
+            // not at the end of the lease
+            backend.releaseUntil(lockKey, owner, validUntilNanos);
+            throw unreachable;
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
             backend.releaseInBackground(lockKey, owner);
             return validUpToNow;
         }
+    }
+
+    /**
+     * Stops the keep-alive and sends the compare-and-delete, without waiting for it.
+     *
+     * @return the deletion's answer (1 when it was ours), or null when already released
+     */
+    CompletableFuture<Long> startRelease() {
+        if (state.getAndSet(State.RELEASED) == State.RELEASED) {
+            return null;
+        }
+        backend.held().remove(this);
+        ScheduledFuture<?> renewal = nextRenewal;
+        if (renewal != null) {
+            renewal.cancel(false);
+        }
+        return backend.run(RedisScript.RELEASE, new String[] {lockKey}, owner, RedisBackend.RELEASE_CHANNEL);
     }
 
     private void scheduleRenewal(long delayMillis) {

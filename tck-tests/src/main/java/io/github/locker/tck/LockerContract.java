@@ -10,25 +10,25 @@ import io.github.locker.LockNotAcquiredException;
 import io.github.locker.LockOptions;
 import io.github.locker.LockTimeoutException;
 import io.github.locker.Locker;
-import io.github.locker.tck.servers.ServerProcess;
+import io.github.locker.spi.BackendConfig;
 import io.github.locker.spi.LockerBackend;
+import io.github.locker.spi.LockerDriver;
+import io.github.locker.tck.servers.ServerProcess;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What every driver must do, on a real server. A driver's test extends this class and says how to
@@ -37,53 +37,46 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 public abstract class LockerContract {
-    private final List<LockerBackend> nodes = new ArrayList<>();
-    private final ExecutorService threads = Executors.newCachedThreadPool();
+    /** The test's nodes, each with its own connection, its key and its threads. */
+    @RegisterExtension
+    final Nodes nodes = new Nodes(backend());
     /** A key no other test (or earlier run against the same server) uses. */
     protected String key;
+    private ExecutorService threads;
 
-    /** @return a new, independent connection to the backend under test */
-    protected abstract LockerBackend connectNode();
+    /** @return the driver and server under test */
+    protected abstract TckBackend backend();
 
-    /** @return the backend's server process, for fault injection */
-    protected abstract ServerProcess server();
-
-    /** @return the shortest lease the backend honours precisely enough for expiry tests */
-    protected Duration shortLease() {
-        return Duration.ofMillis(400);
+    private ServerProcess server() {
+        return backend().server();
     }
 
-    /** @return how many times each of the contention test's 32 threads takes the lock */
-    protected int contentionIterations() {
-        return 200;
+    private Duration shortLease() {
+        return backend().shortLease();
     }
 
     @BeforeEach
-    void uniqueKey(TestInfo test) {
-        key = test.getTestMethod().orElseThrow().getName() + ":" + UUID.randomUUID();
+    void takeKeyAndThreads() {
+        key = nodes.key();
+        threads = nodes.threads();
     }
 
     @AfterEach
-    void closeNodes() throws InterruptedException {
-        threads.shutdownNow();
-        threads.awaitTermination(10, TimeUnit.SECONDS);
+    void serverRunning() {
         if (!server().isRunning()) {
             server().start();
         }
-        nodes.forEach(LockerBackend::close);
     }
 
     /** @return a locker on a node of its own */
     protected Locker newLocker() {
-        LockerBackend node = connectNode();
-        nodes.add(node);
-        return node.locker("test", LockOptions.defaults(), "locker:tck:");
+        return nodes.newLocker();
     }
 
     @Test
     void onlyOneHolderAtATimeAcrossNodesAndThreads() throws Exception {
         int threadsPerNode = 16;
-        int iterations = contentionIterations();
+        int iterations = backend().contentionIterations();
         long start = System.nanoTime();
         List<Locker> lockers = List.of(newLocker(), newLocker());
         AtomicInteger holdersNow = new AtomicInteger();
@@ -377,6 +370,27 @@ public abstract class LockerContract {
         System.out.printf("%s: the waiter failed %d ms after the backend stopped%n", getClass().getSimpleName(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stoppedAt));
         assertThatThrownBy(() -> waiter.tryLock(key)).isInstanceOf(LockBackendException.class);
+    }
+
+    @Test
+    void closingABackendReleasesItsLocksAtOnce() {
+        LockerBackend node = LockerDriver.find(backend().driver()).orElseThrow()
+                .connect(BackendConfig.of(backend().driver(), "tck", backend().section()));
+        Locker closing = node.locker("closing", LockOptions.defaults(), Nodes.PREFIX);
+        closing.lock(key, LockOptions.defaults().withLeaseTime(Duration.ofSeconds(60)));
+        closing.lock(key + ":fixed", LockOptions.defaults().withLeaseTime(Duration.ofSeconds(60)).withKeepAlive(false));
+        Locker other = newLocker();
+
+        node.close();
+
+        long start = System.nanoTime();
+        for (String released : List.of(key, key + ":fixed")) {
+            try (Lock lock = other.lock(released, LockOptions.defaults().withWaitTime(Duration.ofSeconds(10)))) {
+                assertThat(lock.isHeld()).isTrue();
+            }
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("released at close, not at the end of the 60 s leases")
+                .isLessThan(Duration.ofSeconds(5));
     }
 
     @Test

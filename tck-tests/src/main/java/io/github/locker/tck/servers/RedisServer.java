@@ -1,6 +1,10 @@
 package io.github.locker.tck.servers;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -11,10 +15,30 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * loopback port for a test class: register it with
  * {@code @RegisterExtension static final RedisServer REDIS = new RedisServer();}. Tests may stop,
  * pause and restart it through {@link #process()}; it is started again before the next class.
- * Fails, with the install command, when {@code redis-server} is missing.
+ * {@link #durable()} makes one that keeps its data across a restart. Fails, with the install
+ * command, when {@code redis-server} is missing.
  */
 public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
+    private final boolean durable;
     private ServerProcess process;
+
+    /** A server without persistence: a restart loses every key. */
+    public RedisServer() {
+        this(false);
+    }
+
+    private RedisServer(boolean durable) {
+        this.durable = durable;
+    }
+
+    /**
+     * @return a server that writes every command to its append-only file before answering
+     *     ({@code appendfsync always}), so a kill and restart loses nothing: the set-up the README
+     *     recommends when a single Redis must not lose locks
+     */
+    public static RedisServer durable() {
+        return new RedisServer(true);
+    }
 
     @Override
     public void beforeAll(ExtensionContext context) {
@@ -34,10 +58,20 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
         }
         Path binary = ServerBinary.require("redis-server", "redis-server");
         int port = FreePort.pick();
-        process = new ServerProcess("redis-server", List.of(binary.toString(),
-                "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--protected-mode", "no"),
-                port, Path.of("target", "servers", "redis-" + port + ".log"));
+        List<String> command = new ArrayList<>(List.of(binary.toString(),
+                "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "", "--protected-mode", "no"));
+        if (durable) {
+            Path data = Path.of("target", "servers", "redis-" + port + "-data").toAbsolutePath();
+            try {
+                Files.createDirectories(data);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            command.addAll(List.of("--appendonly", "yes", "--appendfsync", "always", "--dir", data.toString()));
+        } else {
+            command.addAll(List.of("--appendonly", "no"));
+        }
+        process = new ServerProcess("redis-server", command, port, Path.of("target", "servers", "redis-" + port + ".log"));
         process.start();
         return this;
     }

@@ -113,17 +113,7 @@ public final class ServerProcess {
         if (!isRunning()) {
             throw new IllegalStateException(name + " is not running");
         }
-        try {
-            int exit = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start().waitFor();
-            if (exit != 0) {
-                throw new IllegalStateException("kill -" + signal + " " + process.pid() + " exited with " + exit);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        Signals.send(process, signal);
     }
 
     private boolean accepts() {

@@ -1,29 +1,25 @@
 package io.github.locker.tck.cdi;
 
+import io.github.locker.tck.EtcdTckBackend;
+import io.github.locker.tck.TckBackend;
 import io.github.locker.tck.servers.EtcdServer;
-import io.github.locker.tck.servers.ServerProcess;
-import java.time.Duration;
-import java.util.Map;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.shrinkwrap.api.spec.JavaArchive;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+/** The interceptor contract with the etcd driver on Weld (Arquillian, weld-embedded). */
 class EtcdLockedInterceptorTest extends LockedInterceptorContract {
+    /** Started at once: Arquillian deploys before other extensions' {@code beforeAll}. */
     @RegisterExtension
-    static final EtcdServer ETCD = new EtcdServer(1);
+    static final EtcdServer ETCD = new EtcdServer(1).start();
 
-    @Override
-    protected Map<String, String> configuration() {
-        return Map.of("locker.main.driver", "etcd", "locker.main.lease-time", shortLease().toSeconds() + "s",
-                "etcd.main.endpoints", ETCD.endpoints(), "etcd.main.timeout", "2s");
+    @Deployment
+    static JavaArchive deployment() {
+        return deployment(new EtcdTckBackend(ETCD));
     }
 
     @Override
-    protected ServerProcess server() {
-        return ETCD.process();
-    }
-
-    /** etcd's smallest lease with its default election timeout. */
-    @Override
-    protected Duration shortLease() {
-        return Duration.ofSeconds(2);
+    protected TckBackend backend() {
+        return new EtcdTckBackend(ETCD);
     }
 }

@@ -1,28 +1,25 @@
 package io.github.locker.tck.cdi;
 
+import io.github.locker.tck.RedisTckBackend;
+import io.github.locker.tck.TckBackend;
 import io.github.locker.tck.servers.RedisServer;
-import io.github.locker.tck.servers.ServerProcess;
-import java.time.Duration;
-import java.util.Map;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.shrinkwrap.api.spec.JavaArchive;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+/** The interceptor contract with the Redis driver on Weld (Arquillian, weld-embedded). */
 class RedisLockedInterceptorTest extends LockedInterceptorContract {
+    /** Started at once: Arquillian deploys before other extensions' {@code beforeAll}. */
     @RegisterExtension
-    static final RedisServer REDIS = new RedisServer();
+    static final RedisServer REDIS = new RedisServer().start();
 
-    @Override
-    protected Map<String, String> configuration() {
-        return Map.of("locker.main.driver", "redis", "locker.main.lease-time", shortLease().toMillis() + "ms",
-                "redis.main.uri", REDIS.uri(), "redis.main.timeout", "2s");
+    @Deployment
+    static JavaArchive deployment() {
+        return deployment(new RedisTckBackend(REDIS));
     }
 
     @Override
-    protected ServerProcess server() {
-        return REDIS.process();
-    }
-
-    @Override
-    protected Duration shortLease() {
-        return Duration.ofMillis(600);
+    protected TckBackend backend() {
+        return new RedisTckBackend(REDIS);
     }
 }

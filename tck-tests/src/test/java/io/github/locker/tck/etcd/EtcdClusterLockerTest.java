@@ -12,6 +12,7 @@ import io.github.locker.Locker;
 import io.github.locker.spi.BackendConfig;
 import io.github.locker.spi.LockerBackend;
 import io.github.locker.spi.LockerDriver;
+import io.github.locker.tck.Nodes;
 import io.github.locker.tck.servers.EtcdMember;
 import io.github.locker.tck.servers.EtcdServer;
 import java.nio.charset.StandardCharsets;
@@ -47,7 +48,10 @@ class EtcdClusterLockerTest {
     @RegisterExtension
     static final EtcdServer ETCD = new EtcdServer(3);
 
-    private static final String PREFIX = "locker:tck:";
+    @RegisterExtension
+    final Nodes nodes = new Nodes("etcd", () -> Map.of("endpoints", ETCD.endpoints(), "timeout", "2s"));
+
+    private static final String PREFIX = Nodes.PREFIX;
     private static final int NODES = 2;
     private static final int THREADS_PER_NODE = 4;
     /** How long the contention goes on after the leader was killed. */
@@ -56,8 +60,7 @@ class EtcdClusterLockerTest {
     private static final int MAX_ROUNDS_PER_THREAD = 5_000;
     private static final LockOptions WAIT_10_S = LockOptions.defaults().withWaitTime(Duration.ofSeconds(10));
 
-    private final List<LockerBackend> backends = new ArrayList<>();
-    private final ExecutorService threads = Executors.newCachedThreadPool();
+    private ExecutorService threads;
     private String key;
 
     /** One critical section: the token it ran under, and when its acquisition began. */
@@ -69,23 +72,14 @@ class EtcdClusterLockerTest {
     }
 
     @BeforeEach
-    void uniqueKey(TestInfo test) {
-        key = test.getTestMethod().orElseThrow().getName() + ":" + UUID.randomUUID();
-    }
-
-    @AfterEach
-    void closeBackends() throws InterruptedException {
-        threads.shutdownNow();
-        threads.awaitTermination(10, TimeUnit.SECONDS);
-        backends.forEach(LockerBackend::close);
+    void takeKeyAndThreads() {
+        key = nodes.key();
+        threads = nodes.threads();
     }
 
     /** @return a locker on a backend of its own, connected with all three endpoints */
     private Locker newLocker() {
-        LockerBackend backend = LockerDriver.find("etcd").orElseThrow()
-                .connect(BackendConfig.of("etcd", "test", Map.of("endpoints", ETCD.endpoints(), "timeout", "2s")));
-        backends.add(backend);
-        return backend.locker("test", LockOptions.defaults(), PREFIX);
+        return nodes.newLocker();
     }
 
     @Test

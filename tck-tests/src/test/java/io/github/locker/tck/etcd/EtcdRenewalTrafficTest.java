@@ -12,6 +12,7 @@ import io.github.locker.Locker;
 import io.github.locker.spi.BackendConfig;
 import io.github.locker.spi.LockerBackend;
 import io.github.locker.spi.LockerDriver;
+import io.github.locker.tck.Nodes;
 import io.github.locker.tck.servers.EtcdServer;
 import java.io.IOException;
 import java.net.URI;
@@ -46,7 +47,10 @@ class EtcdRenewalTrafficTest {
     @RegisterExtension
     static final EtcdServer ETCD = new EtcdServer(1);
 
-    private static final String PREFIX = "locker:tck:";
+    @RegisterExtension
+    final Nodes nodes = new Nodes("etcd", () -> Map.of("endpoints", ETCD.endpoints(), "timeout", "2s"));
+
+    private static final String PREFIX = Nodes.PREFIX;
     private static final Duration LEASE = Duration.ofSeconds(2);
     private static final int LOCKS = 1_000;
     /** The counter's line(s); etcd labels them by method, service and stream type. */
@@ -54,21 +58,16 @@ class EtcdRenewalTrafficTest {
             "^grpc_server_msg_received_total\\{[^}]*grpc_method=\"LeaseKeepAlive\"[^}]*\\}\\s+(\\S+)$", Pattern.MULTILINE);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
-    private final List<LockerBackend> backends = new ArrayList<>();
+    /** 16 at a time: a thousand acquisitions at once would measure thread start-up, not etcd. */
     private final ExecutorService threads = Executors.newFixedThreadPool(16);
 
     @AfterEach
-    void closeBackends() throws InterruptedException {
+    void stopThreads() {
         threads.shutdownNow();
-        threads.awaitTermination(10, TimeUnit.SECONDS);
-        backends.forEach(LockerBackend::close);
     }
 
     private Locker newLocker() {
-        LockerBackend backend = LockerDriver.find("etcd").orElseThrow()
-                .connect(BackendConfig.of("etcd", "test", Map.of("endpoints", ETCD.endpoints(), "timeout", "2s")));
-        backends.add(backend);
-        return backend.locker("test", LockOptions.defaults(), PREFIX);
+        return nodes.newLocker();
     }
 
     @Test

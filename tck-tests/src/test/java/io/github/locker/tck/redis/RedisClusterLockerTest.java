@@ -8,6 +8,7 @@ import io.github.locker.Locker;
 import io.github.locker.spi.BackendConfig;
 import io.github.locker.spi.LockerBackend;
 import io.github.locker.spi.LockerDriver;
+import io.github.locker.tck.Nodes;
 import io.github.locker.tck.servers.RedisClusterServer;
 import io.github.locker.tck.servers.ServerProcess;
 import java.time.Duration;
@@ -43,31 +44,23 @@ class RedisClusterLockerTest {
     @RegisterExtension
     static final RedisClusterServer CLUSTER = new RedisClusterServer();
 
-    private static final String PREFIX = "locker:tck:";
+    @RegisterExtension
+    final Nodes nodes = new Nodes("redis", () -> Map.of("uri", CLUSTER.uris(), "timeout", "2s"));
 
-    private final List<LockerBackend> backends = new ArrayList<>();
-    private final ExecutorService threads = Executors.newCachedThreadPool();
-    /** Unique per test, so tests of this class never share a lock. */
+    private static final String PREFIX = Nodes.PREFIX;
+
+    private ExecutorService threads;
     private String key;
 
     @BeforeEach
-    void uniqueKey(TestInfo test) {
-        key = test.getTestMethod().orElseThrow().getName() + ":" + UUID.randomUUID();
-    }
-
-    @AfterEach
-    void closeBackends() throws InterruptedException {
-        threads.shutdownNow();
-        threads.awaitTermination(10, TimeUnit.SECONDS);
-        backends.forEach(LockerBackend::close);
+    void takeKeyAndThreads() {
+        key = nodes.key();
+        threads = nodes.threads();
     }
 
     /** @return a locker on a backend of its own, connected with the comma-separated node list */
     private Locker newLocker() {
-        LockerBackend backend = LockerDriver.find("redis").orElseThrow()
-                .connect(BackendConfig.of("redis", "test", Map.of("uri", CLUSTER.uris(), "timeout", "2s")));
-        backends.add(backend);
-        return backend.locker("test", LockOptions.defaults(), PREFIX);
+        return nodes.newLocker();
     }
 
     /** The key the driver stores a lock under: {@code <prefix>{<key>}}. */

@@ -1,12 +1,9 @@
 package io.github.locker.tck.redis;
 
-import io.github.locker.spi.BackendConfig;
-import io.github.locker.spi.LockerBackend;
-import io.github.locker.spi.LockerDriver;
 import io.github.locker.tck.LockerContract;
+import io.github.locker.tck.RedisTckBackend;
+import io.github.locker.tck.TckBackend;
 import io.github.locker.tck.servers.RedisServer;
-import io.github.locker.tck.servers.ServerProcess;
-import java.util.Map;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 class RedisLockerTest extends LockerContract {
@@ -14,13 +11,7 @@ class RedisLockerTest extends LockerContract {
     static final RedisServer REDIS = new RedisServer();
 
     @Override
-    protected LockerBackend connectNode() {
-        return LockerDriver.find("redis").orElseThrow()
-                .connect(BackendConfig.of("redis", "test", Map.of("uri", REDIS.uri(), "timeout", "2s")));
-    }
-
-    @Override
-    protected ServerProcess server() {
-        return REDIS.process();
+    protected TckBackend backend() {
+        return new RedisTckBackend(REDIS);
     }
 }

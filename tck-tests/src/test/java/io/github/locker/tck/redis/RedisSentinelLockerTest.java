@@ -8,6 +8,7 @@ import io.github.locker.Locker;
 import io.github.locker.spi.BackendConfig;
 import io.github.locker.spi.LockerBackend;
 import io.github.locker.spi.LockerDriver;
+import io.github.locker.tck.Nodes;
 import io.github.locker.tck.servers.RedisSentinelServer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,31 +38,23 @@ class RedisSentinelLockerTest {
     @RegisterExtension
     static final RedisSentinelServer SENTINEL = new RedisSentinelServer();
 
-    private static final String PREFIX = "locker:tck:";
+    @RegisterExtension
+    final Nodes nodes = new Nodes("redis", () -> Map.of("uri", SENTINEL.uri(), "timeout", "2s"));
 
-    private final List<LockerBackend> backends = new ArrayList<>();
-    private final ExecutorService threads = Executors.newCachedThreadPool();
-    /** Unique per test, so tests of this class never share a lock. */
+    private static final String PREFIX = Nodes.PREFIX;
+
+    private ExecutorService threads;
     private String key;
 
     @BeforeEach
-    void uniqueKey(TestInfo test) {
-        key = test.getTestMethod().orElseThrow().getName() + ":" + UUID.randomUUID();
-    }
-
-    @AfterEach
-    void closeBackends() throws InterruptedException {
-        threads.shutdownNow();
-        threads.awaitTermination(10, TimeUnit.SECONDS);
-        backends.forEach(LockerBackend::close);
+    void takeKeyAndThreads() {
+        key = nodes.key();
+        threads = nodes.threads();
     }
 
     /** @return a locker on a backend of its own, which knows only the sentinel's address */
     private Locker newLocker() {
-        LockerBackend backend = LockerDriver.find("redis").orElseThrow()
-                .connect(BackendConfig.of("redis", "test", Map.of("uri", SENTINEL.uri(), "timeout", "2s")));
-        backends.add(backend);
-        return backend.locker("test", LockOptions.defaults(), PREFIX);
+        return nodes.newLocker();
     }
 
     @Test

@@ -9,14 +9,18 @@ import io.github.locker.LockNotAcquiredException;
 import io.github.locker.LockOptions;
 import io.github.locker.LockTimeoutException;
 import io.github.locker.Locker;
-import io.github.locker.cdi.LockerExtension;
+import io.github.locker.tck.TckBackend;
 import io.github.locker.tck.servers.ServerProcess;
-import java.net.URL;
-import java.net.URLClassLoader;
+import jakarta.inject.Inject;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.asset.EmptyAsset;
+import org.jboss.shrinkwrap.api.asset.StringAsset;
+import org.jboss.shrinkwrap.api.spec.JavaArchive;
+import org.junit.jupiter.api.extension.ExtendWith;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -26,60 +30,58 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.jboss.weld.environment.se.Weld;
-import org.jboss.weld.environment.se.WeldContainer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The {@code @Locked} interceptor on Weld SE against a real backend: what a method under the lock
- * may rely on, for every driver. A subclass names the driver's configuration and server.
+ * The {@code @Locked} interceptor against a real backend, on whatever container runs the TCK
+ * (Arquillian): what a method under the lock may rely on, for every driver. A run extends this
+ * class with a static {@code @Deployment} method returning {@link #deployment(TckBackend)} and
+ * names its backend.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(ArquillianExtension.class)
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-abstract class LockedInterceptorContract {
+public abstract class LockedInterceptorContract {
     private final ExecutorService threads = Executors.newCachedThreadPool();
-    private WeldContainer container;
-    private ClassLoader original;
-    private Map<String, String> configuration;
-    private GuardedBeans.Guarded guarded;
-    private Locker locker;
     private String name;
 
-    /** @return the properties of one locker named {@code main} on the driver under test, with a lease of {@link #shortLease()} */
-    protected abstract Map<String, String> configuration();
+    @Inject
+    GuardedBeans.Guarded guarded;
+    @Inject
+    GuardedBeans.LossWitness witness;
+    @Inject
+    Locker locker;
 
-    /** @return the backend's server, to pause */
-    protected abstract ServerProcess server();
+    /** @return the driver and server under test */
+    protected abstract TckBackend backend();
 
-    /** @return a lease the backend honours, short enough to outlive in a test */
-    protected abstract Duration shortLease();
-
-    @BeforeAll
-    void startContainer() {
-        configuration = configuration();
-        configuration.forEach(System::setProperty);
-        original = Thread.currentThread().getContextClassLoader();
-        Thread.currentThread().setContextClassLoader(new URLClassLoader(new URL[0], original));
-        container = new Weld().disableDiscovery().addExtension(new LockerExtension())
-                .addBeanClasses(GuardedBeans.Guarded.class, GuardedBeans.Nested.class, GuardedBeans.LossWitness.class,
-                        GuardedBeans.StandInTransactionInterceptor.class)
-                .initialize();
-        guarded = container.select(GuardedBeans.Guarded.class).get();
-        locker = container.select(Locker.class).get();
+    /**
+     * @param backend the driver and server under test
+     * @return the deployment: the guarded beans, and one locker {@code main} on that backend with
+     *     a lease of its {@link TckBackend#shortLease()}
+     */
+    public static JavaArchive deployment(TckBackend backend) {
+        StringBuilder configuration = new StringBuilder()
+                .append("locker.main.driver=").append(backend.driver()).append('\n')
+                .append("locker.main.lease-time=").append(backend.shortLease().toMillis()).append("ms\n");
+        backend.section().forEach((property, value) ->
+                configuration.append(backend.driver()).append(".main.").append(property).append('=').append(value).append('\n'));
+        return ShrinkWrap.create(JavaArchive.class)
+                .addClasses(GuardedBeans.Guarded.class, GuardedBeans.Nested.class, GuardedBeans.LossWitness.class,
+                        GuardedBeans.StandInTransactional.class, GuardedBeans.StandInTransactionInterceptor.class,
+                        Beans.User.class)
+                .addAsManifestResource(new StringAsset(configuration.toString()), "microprofile-config.properties")
+                .addAsManifestResource(EmptyAsset.INSTANCE, "beans.xml");
     }
 
-    @AfterAll
-    void stopContainer() {
-        threads.shutdownNow();
-        container.shutdown();
-        Thread.currentThread().setContextClassLoader(original);
-        configuration.keySet().forEach(System::clearProperty);
+    private ServerProcess server() {
+        return backend().server();
+    }
+
+    private Duration shortLease() {
+        return backend().shortLease();
     }
 
     @BeforeEach
@@ -88,7 +90,8 @@ abstract class LockedInterceptorContract {
     }
 
     @AfterEach
-    void serverRunning() {
+    void stopThreadsAndServerRunning() {
+        threads.shutdownNow();
         if (!server().isRunning()) {
             server().start();
         }
@@ -198,7 +201,6 @@ abstract class LockedInterceptorContract {
 
     @Test
     void aLeaseLostWhileTheMethodRunsIsAnnouncedAndFailsTheCall() throws Exception {
-        GuardedBeans.LossWitness witness = container.select(GuardedBeans.LossWitness.class).get();
         Duration lease = shortLease();
         assertThatThrownBy(() -> guarded.outliveTheLease(name, () -> {
             server().pause();

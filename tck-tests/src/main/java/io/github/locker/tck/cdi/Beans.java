@@ -7,12 +7,12 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
 /** The beans the CDI tests deploy, each showing one way to reference a locker, right or wrong. */
-final class Beans {
+public final class Beans {
     private Beans() {
     }
 
     @ApplicationScoped
-    static class NamedLockers {
+    public static class NamedLockers {
         @Inject
         @Named("redis")
         Locker redis;
@@ -31,7 +31,7 @@ final class Beans {
     }
 
     @ApplicationScoped
-    static class DefaultLocker {
+    public static class DefaultLocker {
         @Inject
         Locker locker;
 
@@ -41,35 +41,35 @@ final class Beans {
     }
 
     @ApplicationScoped
-    static class UnknownNamedLocker {
+    public static class UnknownNamedLocker {
         @Inject
         @Named("orderz")
         Locker locker;
     }
 
     @ApplicationScoped
-    static class LockedOnUnknownLocker {
+    public static class LockedOnUnknownLocker {
         @Locked(locker = "orderz")
         public void pay(String order) {
         }
     }
 
     @ApplicationScoped
-    static class LockedWithMissingParameter {
+    public static class LockedWithMissingParameter {
         @Locked(key = "checkin:{uidd}:{day}")
         public void checkIn(String uid, String day) {
         }
     }
 
     @ApplicationScoped
-    static class LockedWithPositionOutOfRange {
+    public static class LockedWithPositionOutOfRange {
         @Locked(key = "order:{1}")
         public void ship(String order) {
         }
     }
 
     @ApplicationScoped
-    static class LockedWithBadDurations {
+    public static class LockedWithBadDurations {
         @Locked(waitTime = "soon", leaseTime = "0s")
         public void settle() {
         }
@@ -77,7 +77,7 @@ final class Beans {
 
     @ApplicationScoped
     @Locked(key = "report:{day}")
-    static class LockedClassWithTemplate {
+    public static class LockedClassWithTemplate {
         public void build(String day) {
         }
 
@@ -86,7 +86,7 @@ final class Beans {
     }
 
     @ApplicationScoped
-    static class ValidLockedMethods {
+    public static class ValidLockedMethods {
         @Locked(key = "checkin:{uid}:{day}", waitTime = "3s", leaseTime = "PT10S")
         public void checkIn(String uid, String day) {
         }
@@ -96,6 +96,6 @@ final class Beans {
         }
     }
 
-    record User(String id, String name) {
+    public record User(String id, String name) {
     }
 }

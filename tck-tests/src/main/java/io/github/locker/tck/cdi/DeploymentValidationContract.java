@@ -16,19 +16,25 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Each deployment-time rule, on Weld through Arquillian: a deployment that breaks it fails to
+ * TCK case 7: each deployment-time rule, on whatever container runs the TCK (Arquillian; a run
+ * extends this class): a deployment that breaks it fails to
  * start, with our message naming the member (or property) and the fix. Nothing connects to a
  * backend here: the rules run before any locker is made.
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
-class DeploymentValidationTest {
+public abstract class DeploymentValidationContract {
     private static final String REDIS_MAIN = "locker.main.driver=redis\nredis.main.uri=redis://127.0.0.1:6379\n";
 
     @ArquillianResource
     private Deployer deployer;
 
-    private static JavaArchive deployment(String config, Class<?>... beans) {
+    /**
+     * @param config the deployment's microprofile-config.properties
+     * @param beans its bean classes
+     * @return the deployment
+     */
+    protected static JavaArchive deployment(String config, Class<?>... beans) {
         return ShrinkWrap.create(JavaArchive.class)
                 .addClasses(beans)
                 .addAsManifestResource(new StringAsset(config), "microprofile-config.properties")

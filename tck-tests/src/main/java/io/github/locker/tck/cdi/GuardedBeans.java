@@ -24,12 +24,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** The {@code @Locked} beans the interceptor tests call, and a stand-in for {@code @Transactional}. */
-final class GuardedBeans {
+public final class GuardedBeans {
     private GuardedBeans() {
     }
 
     @ApplicationScoped
-    static class Guarded {
+    public static class Guarded {
         @Inject
         LockContext context;
         @Inject
@@ -107,7 +107,7 @@ final class GuardedBeans {
     }
 
     @ApplicationScoped
-    static class Nested {
+    public static class Nested {
         @Inject
         LockContext context;
 
@@ -118,7 +118,7 @@ final class GuardedBeans {
     }
 
     @ApplicationScoped
-    static class LossWitness {
+    public static class LossWitness {
         private final List<LockLost> seen = new CopyOnWriteArrayList<>();
         private final CountDownLatch first = new CountDownLatch(1);
 
@@ -140,14 +140,14 @@ final class GuardedBeans {
     @InterceptorBinding
     @Retention(RetentionPolicy.RUNTIME)
     @Target({ElementType.METHOD, ElementType.TYPE})
-    @interface StandInTransactional {
+    public @interface StandInTransactional {
     }
 
     /** Sits where Jakarta Transactions' interceptor sits, and notes whether the lock is held when the transaction begins and commits. */
     @StandInTransactional
     @Interceptor
     @Priority(Interceptor.Priority.PLATFORM_BEFORE + 200)
-    static class StandInTransactionInterceptor {
+    public static class StandInTransactionInterceptor {
         @Inject
         LockContext context;
 

@@ -1,0 +1,43 @@
+package io.github.locker.tck;
+
+import io.github.locker.tck.servers.EtcdServer;
+import io.github.locker.tck.servers.ServerProcess;
+import java.time.Duration;
+import java.util.Map;
+
+/** The etcd driver under the TCK, on an {@link EtcdServer} the test class registered. */
+public final class EtcdTckBackend implements TckBackend {
+    private final EtcdServer etcd;
+
+    /** @param etcd the server: one member (its process is the one faults are injected into) or a cluster */
+    public EtcdTckBackend(EtcdServer etcd) {
+        this.etcd = etcd;
+    }
+
+    @Override
+    public String driver() {
+        return "etcd";
+    }
+
+    @Override
+    public Map<String, String> section() {
+        return Map.of("endpoints", etcd.endpoints(), "timeout", "2s");
+    }
+
+    @Override
+    public ServerProcess server() {
+        return etcd.process();
+    }
+
+    /** etcd leases are whole seconds, and at least 2 s with etcd's default election timeout. */
+    @Override
+    public Duration shortLease() {
+        return Duration.ofSeconds(2);
+    }
+
+    /** Every etcd acquisition is two raft writes and a few linearizable reads: fewer rounds prove the same. */
+    @Override
+    public int contentionIterations() {
+        return 100;
+    }
+}

@@ -1,0 +1,184 @@
+package io.github.locker.tck;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.locker.LockBackendException;
+import io.github.locker.LockOptions;
+import io.github.locker.spi.BackendConfig;
+import io.github.locker.spi.LockerBackend;
+import io.github.locker.spi.LockerDriver;
+import io.github.locker.tck.nodes.Journal;
+import io.github.locker.tck.nodes.NodeProcess;
+import io.github.locker.tck.servers.ServerProcess;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The TCK's safety cases, across separate JVM processes: each node is its own process with its own
+ * connection, and an independent witness (a journal file, a fenced register) records what they did.
+ * A driver's test extends this class and names its backend and server; the server must keep its
+ * data across a restart (Redis with AOF {@code appendfsync always}; etcd always does).
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+public abstract class MultiNodeContract {
+    private final List<NodeProcess> nodes = new ArrayList<>();
+    /** Unique per test: tests never share a lock. */
+    private String key;
+    @TempDir
+    Path files;
+
+    /** @return the driver and server under test; the server must keep its data across a restart */
+    protected abstract TckBackend backend();
+
+    private String driver() {
+        return backend().driver();
+    }
+
+    private ServerProcess server() {
+        return backend().server();
+    }
+
+    private Duration lease() {
+        return backend().shortLease();
+    }
+
+    private int iterations() {
+        return backend().contentionIterations();
+    }
+
+    @BeforeEach
+    void uniqueKey(TestInfo test) {
+        key = test.getTestMethod().orElseThrow().getName() + ":" + UUID.randomUUID();
+    }
+
+    @AfterEach
+    void stopNodes() throws InterruptedException {
+        for (NodeProcess node : nodes) {
+            node.close();
+        }
+        if (!server().isRunning()) {
+            server().start();
+        }
+    }
+
+    private NodeProcess node(String name, String... mode) {
+        NodeProcess node = NodeProcess.start(name, driver(), backend().section(), key, mode);
+        nodes.add(node);
+        return node;
+    }
+
+    @Test
+    void threeProcessesOfEightThreadsNeverOverlapAndTheirTokensIncrease() throws Exception {
+        Path journal = files.resolve("journal");
+        long start = System.nanoTime();
+        for (int n = 1; n <= 3; n++) {
+            node("contender-" + n, "contend", "8", Integer.toString(iterations()), journal.toString());
+        }
+        for (NodeProcess node : nodes) {
+            assertThat(node.await("DONE", Duration.ofSeconds(150))).endsWith("backend-errors=0");
+        }
+        Journal.Verdict verdict = Journal.verify(journal);
+        System.out.printf("%s: %d critical sections by 3 processes x 8 threads in %d ms%n", getClass().getSimpleName(),
+                verdict.sections(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+        assertThat(verdict.problems()).as("overlaps and tokens out of order").isEmpty();
+        assertThat(verdict.sections()).isEqualTo(3 * 8 * iterations());
+    }
+
+    @Test
+    void aCrashedHolderFreesTheLockWithinItsLeaseAndASecond() throws Exception {
+        Path register = files.resolve("register");
+        NodeProcess holder = node("holder", "hold", Long.toString(lease().toMillis()), register.toString());
+        holder.await("HELD", Duration.ofSeconds(20));
+        NodeProcess waiter = node("waiter", "acquire", "60000", Long.toString(lease().toMillis()), register.toString());
+        waiter.await("WAITING", Duration.ofSeconds(20));
+        TimeUnit.MILLISECONDS.sleep(500); // let the waiter queue behind the holder: nothing it prints says it has
+
+        holder.kill();
+        long killedAt = System.nanoTime();
+        waiter.await("ACQUIRED", lease().plusSeconds(10));
+        Duration freedAfter = Duration.ofNanos(System.nanoTime() - killedAt);
+
+        System.out.printf("%s: the waiter got the lock %d ms after the holder was killed (lease %d ms)%n",
+                getClass().getSimpleName(), freedAfter.toMillis(), lease().toMillis());
+        assertThat(freedAfter).isLessThanOrEqualTo(lease().plusSeconds(1));
+    }
+
+    @Test
+    void aHolderPausedPastItsLeaseLosesTheLockAndItsLateWriteIsRejected() throws Exception {
+        Path register = files.resolve("register");
+        NodeProcess holder = node("holder", "hold", Long.toString(lease().toMillis()), register.toString());
+        long oldToken = Long.parseLong(holder.await("HELD", Duration.ofSeconds(20)).split(" ")[1]);
+        holder.pause();
+
+        NodeProcess next = node("next", "acquire", Long.toString(lease().multipliedBy(4).toMillis()),
+                Long.toString(lease().multipliedBy(10).toMillis()), register.toString());
+        next.await("WAITING", Duration.ofSeconds(20));
+        String[] acquired = next.await("ACQUIRED", lease().multipliedBy(4).plusSeconds(20)).split(" ");
+        assertThat(Long.parseLong(acquired[1])).as("the new holder's token").isGreaterThan(oldToken);
+        assertThat(acquired[2]).as("the new holder's write").isEqualTo("true");
+
+        holder.resume();
+        holder.send("ISHELD");
+        assertThat(holder.await("ISHELD", Duration.ofSeconds(10))).isEqualTo("ISHELD false");
+        holder.send("WRITE");
+        assertThat(holder.await("WRITE", Duration.ofSeconds(10))).as("the late write, fenced").isEqualTo("WRITE false");
+        holder.send("UNLOCK");
+        assertThat(holder.await("UNLOCKED", Duration.ofSeconds(10))).as("owner-only unlock").isEqualTo("UNLOCKED false");
+        next.send("ISHELD");
+        assertThat(next.await("ISHELD", Duration.ofSeconds(10))).as("the new holder's lock survived").isEqualTo("ISHELD true");
+    }
+
+    @Test
+    void restartingTheBackendNeverMakesTwoHoldersAndServiceResumes() throws Exception {
+        Path journal = files.resolve("journal");
+        node("contender-1", "contend", "4", Integer.toString(iterations()), journal.toString());
+        node("contender-2", "contend", "4", Integer.toString(iterations()), journal.toString());
+        awaitSections(journal, 3 * iterations(), Duration.ofSeconds(60));
+
+        server().kill();
+        try (LockerBackend observer = LockerDriver.find(driver()).orElseThrow()
+                .connect(BackendConfig.of(driver(), "tck", withShortTimeout(backend().section())))) {
+            assertThatThrownBy(() -> observer.locker("observer", LockOptions.defaults(), "locker:tck:").tryLock(key))
+                    .as("a clear error while the backend is down").isInstanceOf(LockBackendException.class)
+                    .hasMessageContaining("127.0.0.1");
+        } catch (LockBackendException cannotEvenConnect) {
+            assertThat(cannotEvenConnect).hasMessageContaining("127.0.0.1");
+        }
+        int beforeRestart = Journal.verify(journal).sections();
+        server().start();
+
+        for (NodeProcess node : nodes) {
+            System.out.printf("%s: %s%n", getClass().getSimpleName(), node.await("DONE", Duration.ofSeconds(150)));
+        }
+        Journal.Verdict verdict = Journal.verify(journal);
+        assertThat(verdict.problems()).as("overlaps and tokens out of order").isEmpty();
+        assertThat(verdict.sections()).as("sections after the restart, without restarting the nodes")
+                .isGreaterThan(beforeRestart);
+    }
+
+    private static Map<String, String> withShortTimeout(Map<String, String> backend) {
+        Map<String, String> quick = new java.util.HashMap<>(backend);
+        quick.put("timeout", "1s");
+        return quick;
+    }
+
+    private static void awaitSections(Path journal, int sections, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (Journal.verify(journal).sections() < sections) {
+            assertThat(System.nanoTime()).as("%d sections within %s", sections, timeout).isLessThan(deadline);
+            TimeUnit.MILLISECONDS.sleep(50);
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package io.github.locker.tck;
+
+import io.github.locker.tck.servers.ServerProcess;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * What a driver under test gives the TCK: its name, the backend section that reaches a server the
+ * TCK may kill, pause and restart, and the lease its backend honours. A third-party driver
+ * implements this and extends the TCK's contract classes ({@link LockerContract},
+ * {@link MultiNodeContract}, the CDI contracts) with one small class each.
+ */
+public interface TckBackend {
+
+    /** @return the driver's name, as in {@code locker.<name>.driver} */
+    String driver();
+
+    /** @return the backend section's properties (without the {@code <driver>.<id>.} prefix) */
+    Map<String, String> section();
+
+    /** @return the server, for fault injection */
+    ServerProcess server();
+
+    /** @return the shortest lease the backend honours precisely enough for expiry tests */
+    Duration shortLease();
+
+    /** @return how many rounds each contending thread makes: fewer where every acquisition is a consensus write */
+    default int contentionIterations() {
+        return 300;
+    }
+}

@@ -1,0 +1,135 @@
+package io.github.locker.tck.nodes;
+
+import io.github.locker.Lock;
+import io.github.locker.LockBackendException;
+import io.github.locker.LockOptions;
+import io.github.locker.Locker;
+import io.github.locker.spi.BackendConfig;
+import io.github.locker.spi.LockerDriver;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One node of a multi-process test: a separate JVM with its own connection, driven by the test
+ * through its arguments, its standard input (commands) and its standard output (one line per
+ * fact). Modes:
+ * <ul>
+ *   <li>{@code contend <threads> <iterations> <journal>}: every thread takes the lock, records its
+ *       section in the journal, releases; prints {@code DONE sections=<n> backend-errors=<m>};</li>
+ *   <li>{@code hold <lease ms> <register>}: takes the lock, prints {@code HELD <token>}, obeys commands;</li>
+ *   <li>{@code acquire <wait ms> <lease ms> <register>}: prints {@code WAITING}, takes the lock,
+ *       writes its token to the register, prints {@code ACQUIRED <token> <accepted>}, obeys commands.</li>
+ * </ul>
+ * Commands: {@code ISHELD} (prints {@code ISHELD <bool>}), {@code WRITE} (a fenced write with the
+ * lock's token: {@code WRITE <accepted>}), {@code UNLOCK} ({@code UNLOCKED <bool>}), {@code EXIT}.
+ */
+public final class NodeMain {
+    private NodeMain() {
+    }
+
+    /**
+     * @param args {@code <node name> <driver> <backend properties file> <key> <mode> <mode arguments...>}
+     * @throws Exception any failure, which ends the process with a stack trace
+     */
+    public static void main(String[] args) throws Exception {
+        String node = args[0];
+        Map<String, String> backend = new HashMap<>();
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(Path.of(args[2]))) {
+            properties.load(reader);
+        }
+        properties.stringPropertyNames().forEach(name -> backend.put(name, properties.getProperty(name)));
+        try (var connection = LockerDriver.find(args[1]).orElseThrow().connect(BackendConfig.of(args[1], "tck", backend))) {
+            Locker locker = connection.locker(node, LockOptions.defaults(), "locker:tck:",
+                    lost -> say("LOST " + lost.fencingToken()));
+            String key = args[3];
+            switch (args[4]) {
+                case "contend" -> contend(locker, key, node, Integer.parseInt(args[5]), Integer.parseInt(args[6]),
+                        new Journal(Path.of(args[7])));
+                case "hold" -> obey(locker.lock(key, LockOptions.defaults().withLeaseTime(Duration.ofMillis(Long.parseLong(args[5])))),
+                        new FencedRegister(Path.of(args[6])), "HELD");
+                case "acquire" -> {
+                    say("WAITING");
+                    Lock lock = locker.lock(key, LockOptions.defaults().withWaitTime(Duration.ofMillis(Long.parseLong(args[5])))
+                            .withLeaseTime(Duration.ofMillis(Long.parseLong(args[6]))));
+                    FencedRegister register = new FencedRegister(Path.of(args[7]));
+                    say("ACQUIRED " + lock.fencingToken() + " " + register.write(lock.fencingToken(), node));
+                    obey(lock, register, null);
+                }
+                default -> throw new IllegalArgumentException("unknown mode " + args[4]);
+            }
+        }
+    }
+
+    private static void contend(Locker locker, String key, String node, int threads, int iterations, Journal journal)
+            throws Exception {
+        AtomicInteger backendErrors = new AtomicInteger();
+        AtomicInteger sections = new AtomicInteger();
+        // a short lease: a release lost while the backend restarts frees the lock soon after anyway
+        LockOptions options = LockOptions.defaults().withWaitTime(Duration.ofSeconds(60)).withLeaseTime(Duration.ofSeconds(5));
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        List<Future<?>> workers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            String thread = node + "/" + t;
+            workers.add(pool.submit((Callable<Void>) () -> {
+                for (int i = 0; i < iterations; i++) {
+                    try (Lock lock = locker.lock(key, options)) {
+                        journal.enter(lock.fencingToken(), thread);
+                        sections.incrementAndGet();
+                        journal.exit(lock.fencingToken(), thread);
+                    } catch (LockBackendException unreachable) {
+                        // expected while a test restarts the backend: counted, then the node goes on
+                        backendErrors.incrementAndGet();
+                        TimeUnit.MILLISECONDS.sleep(100);
+                    }
+                }
+                return null;
+            }));
+        }
+        for (Future<?> worker : workers) {
+            worker.get();
+        }
+        pool.shutdown();
+        say("DONE sections=" + sections.get() + " backend-errors=" + backendErrors.get());
+    }
+
+    private static void obey(Lock lock, FencedRegister register, String announce) throws IOException {
+        if (announce != null) {
+            say(announce + " " + lock.fencingToken());
+        }
+        BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        for (String command = commands.readLine(); command != null; command = commands.readLine()) {
+            switch (command.trim()) {
+                case "ISHELD" -> say("ISHELD " + lock.isHeld());
+                case "WRITE" -> say("WRITE " + register.write(lock.fencingToken(), "late write"));
+                case "UNLOCK" -> say("UNLOCKED " + lock.unlock());
+                case "EXIT" -> {
+                    return;
+                }
+                default -> say("UNKNOWN " + command);
+            }
+        }
+    }
+
+    private static void say(String line) {
+        System.out.println(line);
+        System.out.flush();
+    }
+}
