@@ -22,7 +22,7 @@ import java.util.stream.Collectors;
  * recorded: the demo's proof that each user was rewarded exactly once however the requests landed.
  * Request {@code i} goes to instance {@code i mod instances} for user {@code i mod users}.
  */
-public final class CheckinLoad {
+final class CheckinLoad {
     private final Instances instances;
     private final List<String> users;
     private final int requests;
