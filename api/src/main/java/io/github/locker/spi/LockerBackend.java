@@ -40,6 +40,14 @@ public interface LockerBackend extends AutoCloseable {
     /** @return where the backend is, for messages: addresses only, never credentials */
     String describe();
 
+    /**
+     * Asks the backend for a quick answer: what a readiness check calls.
+     *
+     * @param timeout how long to wait for it
+     * @throws io.github.locker.LockBackendException naming the backend and the cause when it does not answer
+     */
+    void ping(java.time.Duration timeout);
+
     @Override
     void close();
 }

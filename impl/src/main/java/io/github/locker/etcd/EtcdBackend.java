@@ -8,6 +8,8 @@ import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.GetOption;
+import io.github.locker.LockBackendException;
 import io.github.locker.LockLost;
 import io.github.locker.LockOptions;
 import io.github.locker.Locker;
@@ -85,6 +87,18 @@ final class EtcdBackend implements LockerBackend {
     @Override
     public String describe() {
         return settings.address();
+    }
+
+    @Override
+    public void ping(Duration timeout) {
+        try {
+            // a linearizable read: it answers only where a quorum does
+            await(client.getKVClient().get(bytes("locker-ping"), GetOption.builder().withCountOnly(true).build()), timeout,
+                    null, "pinging");
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new LockBackendException(null, settings.address() + " was not asked: interrupted", interrupted);
+        }
     }
 
     Client client() {

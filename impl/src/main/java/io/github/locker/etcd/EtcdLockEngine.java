@@ -85,9 +85,20 @@ final class EtcdLockEngine implements LockEngine {
         }
     }
 
+    /**
+     * @param keyPrefix the locker's namespace: lock {@code k} lives under {@code <prefix>/k/}, or
+     *     {@code k/} with an empty prefix (as {@code etcdctl lock k}). A '/' is allowed only at its
+     *     end: inside, it would let one prefix's names nest under another's ({@code a/b} + {@code c}
+     *     under {@code a} + {@code b}), and a waiter would then queue behind another tenant's keys.
+     */
     EtcdLockEngine(EtcdBackend backend, String keyPrefix) {
+        String namespace = keyPrefix.endsWith("/") ? keyPrefix.substring(0, keyPrefix.length() - 1) : keyPrefix;
+        if (namespace.contains("/")) {
+            throw new IllegalArgumentException("an etcd locker's key prefix may end with '/' but not contain one, was '"
+                    + keyPrefix + "'");
+        }
         this.backend = backend;
-        this.keyPrefix = keyPrefix;
+        this.keyPrefix = namespace.isEmpty() ? "" : namespace + "/";
     }
 
     @Override

@@ -15,8 +15,10 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.SocketOptions;
+import io.lettuce.core.SslOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.async.BaseRedisAsyncCommands;
 import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
@@ -41,6 +43,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.logging.Level;
@@ -70,6 +73,8 @@ final class RedisBackend implements LockerBackend {
     private final String ownerPrefix = UUID.randomUUID() + ":";
     private final AtomicLong ownerSequence = new AtomicLong();
     private volatile boolean closing;
+    /** One "lost" line per outage and one "reconnected" line after it, however many connections share it. */
+    private final AtomicBoolean disconnected = new AtomicBoolean();
     /** The locks held through this connection, released at close so other nodes need not wait for their leases. */
     private final Set<RedisLease> held = ConcurrentHashMap.newKeySet();
     /** How long close waits for those releases before it closes the connection anyway. */
@@ -100,6 +105,9 @@ final class RedisBackend implements LockerBackend {
         AbstractRedisClient client = null;
         try {
             SocketOptions socket = SocketOptions.builder().connectTimeout(settings.commandTimeout()).build();
+            // rediss:// verifies the server's certificate against the JDK's CAs, or this CA when given
+            SslOptions ssl = settings.caFile().map(ca -> SslOptions.builder().trustManager(ca.toFile()).build())
+                    .orElseGet(() -> SslOptions.builder().build());
             TimeoutOptions timeouts = TimeoutOptions.enabled(settings.commandTimeout());
             RedisBackend backend;
             if (settings.cluster()) {
@@ -107,7 +115,7 @@ final class RedisBackend implements LockerBackend {
                 client = cluster;
                 cluster.setOptions(ClusterClientOptions.builder()
                         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                        .socketOptions(socket).timeoutOptions(timeouts).build());
+                        .socketOptions(socket).sslOptions(ssl).timeoutOptions(timeouts).build());
                 StatefulRedisClusterConnection<String, String> commands = cluster.connect(StringCodec.UTF8);
                 backend = new RedisBackend(settings, resources, cluster, commands, commands.async(),
                         cluster.connectPubSub(StringCodec.UTF8));
@@ -116,7 +124,7 @@ final class RedisBackend implements LockerBackend {
                 client = standalone;
                 standalone.setOptions(ClientOptions.builder()
                         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                        .socketOptions(socket).timeoutOptions(timeouts).build());
+                        .socketOptions(socket).sslOptions(ssl).timeoutOptions(timeouts).build());
                 var commands = standalone.connect(StringCodec.UTF8, settings.uris().get(0));
                 backend = new RedisBackend(settings, resources, standalone, commands, commands.async(),
                         standalone.connectPubSub(StringCodec.UTF8, settings.uris().get(0)));
@@ -144,12 +152,15 @@ final class RedisBackend implements LockerBackend {
         client.addListener(new RedisConnectionStateListener() {
             @Override
             public void onRedisConnected(RedisChannelHandler<?, ?> channel, SocketAddress address) {
+                if (disconnected.getAndSet(false)) {
+                    LOG.log(Level.INFO, "Reconnected to {0}", settings.address());
+                }
                 waiters.wakeAll();
             }
 
             @Override
             public void onRedisDisconnected(RedisChannelHandler<?, ?> channel) {
-                if (!closing) {
+                if (!closing && !disconnected.getAndSet(true)) {
                     LOG.log(Level.WARNING, "Lost the connection to {0}; reconnecting", settings.address());
                 }
                 waiters.wakeAll();
@@ -165,6 +176,17 @@ final class RedisBackend implements LockerBackend {
     @Override
     public String describe() {
         return settings.address();
+    }
+
+    @Override
+    public void ping(Duration timeout) {
+        try {
+            // standalone and Cluster command interfaces both extend the base commands that have PING
+            await(((BaseRedisAsyncCommands<String, String>) commands).ping().toCompletableFuture(), timeout, null, "pinging");
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new LockBackendException(null, settings.address() + " was not asked: interrupted", interrupted);
+        }
     }
 
     Set<RedisLease> held() {

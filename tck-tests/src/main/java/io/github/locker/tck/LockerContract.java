@@ -373,6 +373,24 @@ public abstract class LockerContract {
     }
 
     @Test
+    void lockersWithDifferentKeyPrefixesNeverShareALock() {
+        LockerBackend node = LockerDriver.find(backend().driver()).orElseThrow()
+                .connect(BackendConfig.of(backend().driver(), "tck", backend().section()));
+        try {
+            // "t1" + "2<key>" and "t12" + "<key>" concatenate alike: only a separator keeps the tenants apart
+            Lock first = node.locker("tenant-1", LockOptions.defaults(), "t1").lock("2" + key);
+            Optional<Lock> second = node.locker("tenant-12", LockOptions.defaults(), "t12").tryLock(key);
+            Optional<Lock> sameTenant = node.locker("tenant-1-again", LockOptions.defaults(), "t1").tryLock("2" + key);
+            assertThat(second).as("another prefix's lock").isPresent();
+            assertThat(sameTenant).as("the same prefix's lock, from another locker").isEmpty();
+            second.get().unlock();
+            first.unlock();
+        } finally {
+            node.close();
+        }
+    }
+
+    @Test
     void closingABackendReleasesItsLocksAtOnce() {
         LockerBackend node = LockerDriver.find(backend().driver()).orElseThrow()
                 .connect(BackendConfig.of(backend().driver(), "tck", backend().section()));
