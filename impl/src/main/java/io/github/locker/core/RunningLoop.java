@@ -2,7 +2,6 @@ package io.github.locker.core;
 
 import io.github.locker.LeaderLoop;
 import io.github.locker.Lock;
-import io.github.locker.LockBackendException;
 import io.github.locker.LockNotAcquiredException;
 import io.github.locker.LockOptions;
 import java.time.Duration;
@@ -168,7 +167,8 @@ final class RunningLoop implements LeaderLoop {
                     if (lock != null) {
                         lead(term, lock);
                     }
-                } catch (LockBackendException failure) {
+                } catch (RuntimeException failure) {
+                    // a LockBackendException, or anything else the driver throws: the loop's promise is to try again
                     LOG.log(unreachable ? Level.FINE : Level.WARNING, "Leader loop ''{0}'' cannot reach its backend; "
                             + "trying again: {1}", new Object[] {key, failure.getMessage()});
                     unreachable = true;
@@ -214,12 +214,13 @@ final class RunningLoop implements LeaderLoop {
 
     private void lead(Term term, LockHandle lock) {
         current = term;
-        ScheduledFuture<?> watchdog = loops.every(watchdogPeriodNanos, () -> {
-            if (!mayLead(lock)) {
-                term.lost();
-            }
-        });
+        ScheduledFuture<?> watchdog = null;
         try {
+            watchdog = loops.every(watchdogPeriodNanos, () -> {
+                if (!mayLead(lock)) {
+                    term.lost();
+                }
+            });
             while (!stopping && mayLead(lock) && !term.isLost()) {
                 boolean failed = iterate(term, lock);
                 long pauseNanos = failed ? Math.max(intervalNanos, FAILURE_PAUSE_NANOS) : intervalNanos;
@@ -228,7 +229,9 @@ final class RunningLoop implements LeaderLoop {
                 }
             }
         } finally {
-            watchdog.cancel(false);
+            if (watchdog != null) {
+                watchdog.cancel(false);
+            }
             current = null;
             release(lock);
         }
@@ -275,7 +278,7 @@ final class RunningLoop implements LeaderLoop {
             if (!lock.unlock()) {
                 LOG.log(Level.FINE, "Leader loop ''{0}'': the lock had already been lost when released", key);
             }
-        } catch (LockBackendException unreachable) {
+        } catch (RuntimeException unreachable) {
             LOG.log(Level.WARNING, "Leader loop ''{0}'' could not release its lock; it ends with its lease: {1}",
                     new Object[] {key, unreachable.getMessage()});
         }
