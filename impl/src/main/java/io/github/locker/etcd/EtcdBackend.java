@@ -15,6 +15,7 @@ import io.github.locker.LockOptions;
 import io.github.locker.Locker;
 import io.github.locker.core.BackendReplies;
 import io.github.locker.core.CoreLocker;
+import io.github.locker.core.LeaderLoops;
 import io.github.locker.spi.LockerBackend;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -46,6 +47,7 @@ final class EtcdBackend implements LockerBackend {
     private final EtcdSettings settings;
     private final Client client;
     private final ExecutorService asyncAcquisitions;
+    private final LeaderLoops loops = new LeaderLoops();
     private final ScheduledExecutorService retries =
             Executors.newSingleThreadScheduledExecutor(BackendReplies.daemonThreads("locker-etcd-retry"));
     private final List<EtcdLockEngine> engines = new CopyOnWriteArrayList<>();
@@ -79,7 +81,7 @@ final class EtcdBackend implements LockerBackend {
     public Locker locker(String name, LockOptions defaults, String keyPrefix, Consumer<LockLost> onLost) {
         EtcdLockEngine engine = new EtcdLockEngine(this, keyPrefix);
         engines.add(engine);
-        return new CoreLocker(name, defaults, engine, asyncAcquisitions, onLost);
+        return new CoreLocker(name, defaults, engine, asyncAcquisitions, onLost, loops);
     }
 
     @Override
@@ -143,6 +145,8 @@ final class EtcdBackend implements LockerBackend {
     /** Revokes every lease of every locker (their locks are released at once, waiters elsewhere woken), then disconnects. */
     @Override
     public void close() {
+        // first the leader loops: their bodies end before their locks are released below
+        loops.stopAll();
         List<CompletableFuture<?>> revocations = new ArrayList<>();
         engines.forEach(engine -> revocations.addAll(engine.close()));
         try {

@@ -54,6 +54,11 @@ final class EtcdLease implements Lease {
     }
 
     @Override
+    public long expiresAtNanos() {
+        return session.validUntilNanos();
+    }
+
+    @Override
     public boolean release() {
         boolean validUpToNow = isHeld();
         if (!released.compareAndSet(false, true)) {

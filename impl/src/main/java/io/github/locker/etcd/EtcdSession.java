@@ -70,6 +70,11 @@ final class EtcdSession implements StreamObserver<LeaseKeepAliveResponse> {
         return ttlSeconds;
     }
 
+    /** @return when the lease ends on the local monotonic clock, unless a keep-alive answer arrives first */
+    long validUntilNanos() {
+        return validUntilNanos;
+    }
+
     /** @return false once the lease is known, on the local clock, to have ended or may have */
     boolean isAlive() {
         if (lost.get()) {

@@ -6,6 +6,7 @@ import io.github.locker.LockOptions;
 import io.github.locker.Locker;
 import io.github.locker.core.BackendReplies;
 import io.github.locker.core.CoreLocker;
+import io.github.locker.core.LeaderLoops;
 import io.github.locker.spi.LockerBackend;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
@@ -69,6 +70,7 @@ final class RedisBackend implements LockerBackend {
     private final ScheduledExecutorService keepAlive;
     private final RenewalBatch renewals;
     private final ExecutorService asyncAcquisitions;
+    private final LeaderLoops loops = new LeaderLoops();
     private final String ownerPrefix = UUID.randomUUID() + ":";
     private final AtomicLong ownerSequence = new AtomicLong();
     private volatile boolean closing;
@@ -170,7 +172,7 @@ final class RedisBackend implements LockerBackend {
 
     @Override
     public Locker locker(String name, LockOptions defaults, String keyPrefix, Consumer<LockLost> onLost) {
-        return new CoreLocker(name, defaults, new RedisLockEngine(this, keyPrefix), asyncAcquisitions, onLost);
+        return new CoreLocker(name, defaults, new RedisLockEngine(this, keyPrefix), asyncAcquisitions, onLost, loops);
     }
 
     @Override
@@ -242,6 +244,8 @@ final class RedisBackend implements LockerBackend {
 
     @Override
     public void close() {
+        // first the leader loops: their bodies end before their locks are released below
+        loops.stopAll();
         List<CompletableFuture<Long>> pending = held.stream().map(RedisLease::startRelease).filter(Objects::nonNull).toList();
         try {
             CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))

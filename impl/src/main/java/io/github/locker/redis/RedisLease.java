@@ -67,6 +67,11 @@ final class RedisLease implements Lease {
     }
 
     @Override
+    public long expiresAtNanos() {
+        return validUntilNanos;
+    }
+
+    @Override
     public boolean release() {
         boolean validUpToNow = isHeld();
         CompletableFuture<Long> releasing = startRelease();
