@@ -25,12 +25,14 @@ fi
 started=$SECONDS
 say() { printf '[%3ds] %s\n' "$((SECONDS - started))" "$*"; }
 listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-# a port nothing listens on; the servers bind 127.0.0.1 only
-free_port() {
-  local port
+# sets variable $1 to a port nothing listens on and this script has not picked yet (the servers bind 127.0.0.1 only)
+pick_port() {
+  local candidate
   for _ in $(seq 1 200); do
-    port=$((20000 + RANDOM % 40000))
-    if ! listening "$port" && [[ " ${taken[*]:-} " != *" $port "* ]]; then taken+=("$port"); echo "$port"; return; fi
+    candidate=$((20000 + RANDOM % 40000))
+    if ! listening "$candidate" && [[ " ${taken[*]:-} " != *" $candidate "* ]]; then
+      taken+=("$candidate"); printf -v "$1" '%s' "$candidate"; return
+    fi
   done
   echo "no free port found" >&2; return 1
 }
@@ -70,14 +72,14 @@ mvn -B -q -Dmaven.test.skip=true -pl quarkus-sample -am package 2>&1 | sed -e 's
 app=quarkus-sample/target/quarkus-app
 rm -rf "$work" && mkdir -p "$work"
 
-redis_port=$(free_port)
+pick_port redis_port
 redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --dir "$work" >"$work/redis.log" 2>&1 &
 started_process
 await_port "$redis_port" "$!" redis
 say "redis-server listens on 127.0.0.1:$redis_port"
 lock_settings=()
 if [ "$backend" = etcd ]; then
-  etcd_port=$(free_port); peer_port=$(free_port)
+  pick_port etcd_port; pick_port peer_port
   # etcd syncs every write to disk; in memory (where there is /dev/shm) the demo measures locks, not the disk
   etcd_data=$(mktemp -d -p "$([ -w /dev/shm ] && echo /dev/shm || echo "$PWD/$work")" demo-etcd.XXXXXX)
   etcd --name demo --data-dir "$etcd_data" --log-level warn \
@@ -93,7 +95,8 @@ fi
 declare -A port_of pid_of
 instances=()
 for node in node-1 node-2 node-3; do
-  port_of[$node]=$(free_port)
+  pick_port port
+  port_of[$node]=$port
   # C1 only: a quicker start on a small machine; this demo measures locks, not peak throughput
   java -XX:TieredStopAtLevel=1 -Xmx256m -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="${port_of[$node]}" \
     -Dsample.node-id="$node" -Dredis.main.uri="redis://127.0.0.1:$redis_port" ${lock_settings[@]+"${lock_settings[@]}"} \
