@@ -105,7 +105,8 @@ class RedisSecurityTest {
                             everything.append(cause).append('\n');
                         }
                     });
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("a refusal, not a hang").isLessThan(Duration.ofSeconds(5));
+            // the refusal is immediate; the bound only allows for a loaded machine (the timeout is 3 s)
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("a refusal, not a hang").isLessThan(Duration.ofSeconds(10));
 
             section.put("uri", WITH_USER.uri());
             section.put("username", "alice");
