@@ -3,6 +3,7 @@ package io.github.locker;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -24,6 +25,9 @@ import java.util.function.Supplier;
  *
  * <p><b>Options.</b> Methods without {@link LockOptions} use {@link #defaultOptions()}: the
  * library's defaults overridden by this locker's configuration.
+ *
+ * <p><b>Leader tasks.</b> {@link #runLoop} keeps a task loop running on exactly one node at a time,
+ * for as long as that node holds the lock; see {@link LeaderLoop}.
  */
 public interface Locker {
 
@@ -159,5 +163,36 @@ public interface Locker {
      */
     default void run(String key, Runnable action) {
         run(key, defaultOptions(), action);
+    }
+
+    /**
+     * Starts a leader loop: a daemon thread that contends for {@code key} and, while it holds the
+     * lock, runs {@code body} again and again with {@code interval} between iterations (the older
+     * {@code RunLoopWithLock}). Every node that starts a loop on the same key takes its turn; see
+     * {@link LeaderLoop} for what the loop promises.
+     *
+     * @param key the lock's key, shared by every node running this task
+     * @param options the lease and keep-alive of each leadership. The wait time and retry are not
+     *     used: the loop waits for the lock until it gets it or is stopped. With keep-alive off,
+     *     each leadership lasts two thirds of a lease (the leader steps down before the lease
+     *     ends), then the nodes contend again.
+     * @param interval the pause between two iterations while leading; zero for none
+     * @param body one iteration, given the lock it runs under (for its fencing token); it should
+     *     return promptly when its thread is interrupted
+     * @return the running loop, to stop it
+     * @throws IllegalArgumentException when the key, options or interval are invalid, or body is null
+     */
+    LeaderLoop runLoop(String key, LockOptions options, Duration interval, Consumer<Lock> body);
+
+    /**
+     * {@link #runLoop(String, LockOptions, Duration, Consumer)} with {@link #defaultOptions()}.
+     *
+     * @param key the lock's key, shared by every node running this task
+     * @param interval the pause between two iterations while leading; zero for none
+     * @param body one iteration, given the lock it runs under
+     * @return the running loop, to stop it
+     */
+    default LeaderLoop runLoop(String key, Duration interval, Consumer<Lock> body) {
+        return runLoop(key, defaultOptions(), interval, body);
     }
 }

@@ -9,8 +9,10 @@ import java.util.function.Consumer;
  * An open connection to one backend section, made by {@link LockerDriver#connect}. Many lockers
  * (one per configured locker name) may share it. Thread-safe.
  *
- * <p>{@link #close()} stops every keep-alive and closes the connection: locks still held end
- * with their lease; no thread of this backend keeps running.
+ * <p>{@link #close()} first stops the {@linkplain io.github.locker.LeaderLoop leader loops} of its
+ * lockers (their locks are released, so other nodes take over at once), then stops every
+ * keep-alive and closes the connection: locks still held end with their lease; no thread of this
+ * backend keeps running.
  */
 public interface LockerBackend extends AutoCloseable {
 
@@ -37,6 +39,14 @@ public interface LockerBackend extends AutoCloseable {
 
     /** @return where the backend is, for messages: addresses only, never credentials */
     String describe();
+
+    /**
+     * Asks the backend for a quick answer: what a readiness check calls.
+     *
+     * @param timeout how long to wait for it
+     * @throws io.github.locker.LockBackendException naming the backend and the cause when it does not answer
+     */
+    void ping(java.time.Duration timeout);
 
     @Override
     void close();

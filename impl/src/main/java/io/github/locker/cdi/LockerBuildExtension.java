@@ -56,6 +56,7 @@ public class LockerBuildExtension implements BuildCompatibleExtension {
         classes.add(ConfiguredLocker.class.getName());
         classes.add(ThreadLockContext.class.getName());
         classes.add(LockedInterceptor.class.getName());
+        HealthSupport.readinessCheck().ifPresent(check -> classes.add(check.getName()));
     }
 
     @Registration(types = Object.class)

@@ -53,6 +53,7 @@ public class LockerExtension implements Extension {
         discovery.addAnnotatedType(LockerRegistry.class, LockerRegistry.class.getName());
         discovery.addAnnotatedType(ThreadLockContext.class, ThreadLockContext.class.getName());
         discovery.addAnnotatedType(LockedInterceptor.class, LockedInterceptor.class.getName());
+        HealthSupport.readinessCheck().ifPresent(check -> discovery.addAnnotatedType(check, check.getName()));
     }
 
     void collectInjection(@Observes ProcessInjectionPoint<?, Locker> event) {

@@ -15,6 +15,7 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -71,13 +72,25 @@ public class LockerRegistry {
         if (definition == null) {
             throw new IllegalArgumentException(Problems.unknownLocker("A lookup", name, configuration.lockers().keySet()));
         }
-        LockerBackend backend = backendsBySection.computeIfAbsent(definition.backend().section(), section ->
+        return backend(definition).locker(name, definition.defaults(), definition.keyPrefix(),
+                lost -> lossNotifier.execute(() -> lossEvents.fire(lost)));
+    }
+
+    /** @return the backend sections the configured lockers use, by section name ({@code redis.main}) */
+    Map<String, LockerDefinition> sections() {
+        Map<String, LockerDefinition> sections = new TreeMap<>();
+        configuration.lockers().values().forEach(locker -> sections.putIfAbsent(locker.backend().section(), locker));
+        return sections;
+    }
+
+    /** @return the connection of a locker's backend section, opened on first use and shared by the section's lockers */
+    LockerBackend backend(LockerDefinition definition) {
+        return backendsBySection.computeIfAbsent(definition.backend().section(), section ->
                 LockerDriver.installed(classLoader()).stream()
                         .filter(driver -> driver.name().equals(definition.driver())).findFirst()
-                        .orElseThrow(() -> new IllegalStateException(Problems.unknownDriver(name, definition.driver(), List.of())))
+                        .orElseThrow(() -> new IllegalStateException(
+                                Problems.unknownDriver(definition.name(), definition.driver(), List.of())))
                         .connect(definition.backend()));
-        return backend.locker(name, definition.defaults(), definition.keyPrefix(),
-                lost -> lossNotifier.execute(() -> lossEvents.fire(lost)));
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.github.locker.core;
 
+import io.github.locker.LeaderLoop;
 import io.github.locker.Lock;
 import io.github.locker.LockLost;
 import io.github.locker.LockNotAcquiredException;
@@ -20,8 +21,8 @@ import java.util.logging.Logger;
 
 /**
  * The {@link Locker} every driver shares: checks arguments, counts reentrant acquisitions per
- * thread, applies wait time and retry, and hands the single acquisition to the driver's
- * {@link LockEngine}.
+ * thread, applies wait time and retry, hands the single acquisition to the driver's
+ * {@link LockEngine}, and runs leader loops on the backend's {@link LeaderLoops}.
  */
 public final class CoreLocker implements Locker {
     private static final Logger LOG = Logger.getLogger(CoreLocker.class.getName());
@@ -30,6 +31,7 @@ public final class CoreLocker implements Locker {
     private final LockEngine engine;
     private final Executor asyncExecutor;
     private final Consumer<LockLost> onLost;
+    private final LeaderLoops loops;
     /** Locks this thread holds on this locker, by key: the reentrancy count lives here, not on the backend. */
     private final ThreadLocal<Map<String, Holding>> holdingsOfThread = ThreadLocal.withInitial(HashMap::new);
 
@@ -39,14 +41,16 @@ public final class CoreLocker implements Locker {
      * @param engine the driver's acquisition
      * @param asyncExecutor where {@link #lockAsync} waits
      * @param onLost told when a held lock's lease is lost
+     * @param loops the backend's leader loops, stopped when it closes
      */
     public CoreLocker(String name, LockOptions defaults, LockEngine engine, Executor asyncExecutor,
-            Consumer<LockLost> onLost) {
+            Consumer<LockLost> onLost, LeaderLoops loops) {
         this.name = name;
         this.defaults = defaults;
         this.engine = engine;
         this.asyncExecutor = asyncExecutor;
         this.onLost = onLost;
+        this.loops = loops;
     }
 
     @Override
@@ -77,12 +81,38 @@ public final class CoreLocker implements Locker {
     public CompletionStage<Lock> lockAsync(String key, LockOptions options) {
         checkArguments(key, options);
         return CompletableFuture.supplyAsync(() -> {
-            Holding holding = acquireNew(key, options, released -> { });
+            Holding holding = acquireNew(key, options, released -> { }, () -> { });
             if (holding == null) {
                 throw notAcquired(key, options);
             }
             return new LockHandle(key, holding);
         }, asyncExecutor);
+    }
+
+    @Override
+    public LeaderLoop runLoop(String key, LockOptions options, Duration interval, Consumer<Lock> body) {
+        checkArguments(key, options);
+        if (interval == null || interval.isNegative()) {
+            throw new IllegalArgumentException("interval must not be null or negative, was " + interval);
+        }
+        if (body == null) {
+            throw new IllegalArgumentException("body must not be null");
+        }
+        return loops.start(new RunningLoop(this, key, options, interval, body, loops));
+    }
+
+    /**
+     * One acquisition for a leader loop: never counted as reentrant (the loop's lock belongs to no
+     * call chain), and its loss told to {@code alsoOnLost} as well as to the locker's listener.
+     *
+     * @throws LockNotAcquiredException when not acquired within the options' wait (or interrupted)
+     */
+    LockHandle acquireForLoop(String key, LockOptions options, Runnable alsoOnLost) {
+        Holding holding = acquireNew(key, options, released -> { }, alsoOnLost);
+        if (holding == null) {
+            throw notAcquired(key, options);
+        }
+        return new LockHandle(key, holding);
     }
 
     @Override
@@ -106,7 +136,7 @@ public final class CoreLocker implements Locker {
             if (Thread.currentThread() == acquirer) {
                 holdings.remove(key, released);
             }
-        });
+        }, () -> { });
         if (acquired == null) {
             return null;
         }
@@ -114,12 +144,13 @@ public final class CoreLocker implements Locker {
         return new LockHandle(key, acquired);
     }
 
-    private Holding acquireNew(String key, LockOptions options, Consumer<Holding> onReleased) {
+    private Holding acquireNew(String key, LockOptions options, Consumer<Holding> onReleased, Runnable alsoOnLost) {
         Deadline deadline = options.waitTime().map(Deadline::after).orElse(Deadline.forever());
+        LeaseLossListener reporter = lossReporter(key, alsoOnLost);
         try {
             Lease lease = options.retryCount() == 0
-                    ? engine.acquire(key, options, deadline, lossReporter(key))
-                    : acquireWithRetries(key, options, deadline);
+                    ? engine.acquire(key, options, deadline, reporter)
+                    : acquireWithRetries(key, options, deadline, reporter);
             return lease == null ? null : new Holding(lease, onReleased);
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
@@ -128,10 +159,10 @@ public final class CoreLocker implements Locker {
         }
     }
 
-    private Lease acquireWithRetries(String key, LockOptions options, Deadline deadline)
+    private Lease acquireWithRetries(String key, LockOptions options, Deadline deadline, LeaseLossListener reporter)
             throws InterruptedException {
         for (int attempt = 0; ; attempt++) {
-            Lease lease = engine.acquire(key, options, Deadline.now(), lossReporter(key));
+            Lease lease = engine.acquire(key, options, Deadline.now(), reporter);
             if (lease != null || attempt == options.retryCount() || deadline.hasPassed()) {
                 return lease;
             }
@@ -140,8 +171,10 @@ public final class CoreLocker implements Locker {
         }
     }
 
-    private LeaseLossListener lossReporter(String key) {
+    private LeaseLossListener lossReporter(String key, Runnable alsoOnLost) {
         return (lease, reason, cause) -> {
+            // first the holder's own reaction (a leader loop interrupting its body), then the listeners
+            alsoOnLost.run();
             try {
                 onLost.accept(new LockLost(name, key, lease.fencingToken(), reason, cause));
             } catch (RuntimeException listenerFailure) {

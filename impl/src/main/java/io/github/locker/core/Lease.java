@@ -13,6 +13,12 @@ public interface Lease {
     boolean isHeld();
 
     /**
+     * @return the point on the monotonic clock ({@link System#nanoTime()}) at which the lease ends
+     *     unless a renewal succeeds before; it moves forward with each successful renewal
+     */
+    long expiresAtNanos();
+
+    /**
      * Stops the keep-alive and deletes the lock on the backend if this owner still holds it.
      *
      * @return whether this owner still held it

@@ -29,6 +29,11 @@ final class LockHandle implements Lock {
         return !unlocked.get() && holding.lease().isHeld();
     }
 
+    /** @return when the lease ends on the monotonic clock unless renewed: for a leader loop's step-down */
+    long expiresAtNanos() {
+        return holding.lease().expiresAtNanos();
+    }
+
     @Override
     public boolean unlock() {
         if (!unlocked.compareAndSet(false, true)) {

@@ -8,23 +8,31 @@ import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.GetOption;
+import io.github.locker.LockBackendException;
 import io.github.locker.LockLost;
 import io.github.locker.LockOptions;
 import io.github.locker.Locker;
 import io.github.locker.core.BackendReplies;
 import io.github.locker.core.CoreLocker;
+import io.github.locker.core.LeaderLoops;
 import io.github.locker.spi.LockerBackend;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import javax.net.ssl.SSLException;
 
 /**
@@ -33,9 +41,13 @@ import javax.net.ssl.SSLException;
  * by the client.
  */
 final class EtcdBackend implements LockerBackend {
+    private static final Logger LOG = Logger.getLogger(EtcdBackend.class.getName());
+    /** How long shutdown waits for the held locks' release before it closes the connection anyway. */
+    static final Duration SHUTDOWN_RELEASE_TIME = Duration.ofSeconds(2);
     private final EtcdSettings settings;
     private final Client client;
     private final ExecutorService asyncAcquisitions;
+    private final LeaderLoops loops = new LeaderLoops();
     private final ScheduledExecutorService retries =
             Executors.newSingleThreadScheduledExecutor(BackendReplies.daemonThreads("locker-etcd-retry"));
     private final List<EtcdLockEngine> engines = new CopyOnWriteArrayList<>();
@@ -69,12 +81,24 @@ final class EtcdBackend implements LockerBackend {
     public Locker locker(String name, LockOptions defaults, String keyPrefix, Consumer<LockLost> onLost) {
         EtcdLockEngine engine = new EtcdLockEngine(this, keyPrefix);
         engines.add(engine);
-        return new CoreLocker(name, defaults, engine, asyncAcquisitions, onLost);
+        return new CoreLocker(name, defaults, engine, asyncAcquisitions, onLost, loops);
     }
 
     @Override
     public String describe() {
         return settings.address();
+    }
+
+    @Override
+    public void ping(Duration timeout) {
+        try {
+            // a linearizable read: it answers only where a quorum does
+            await(client.getKVClient().get(bytes("locker-ping"), GetOption.builder().withCountOnly(true).build()), timeout,
+                    null, "pinging");
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new LockBackendException(null, settings.address() + " was not asked: interrupted", interrupted);
+        }
     }
 
     Client client() {
@@ -121,7 +145,20 @@ final class EtcdBackend implements LockerBackend {
     /** Revokes every lease of every locker (their locks are released at once, waiters elsewhere woken), then disconnects. */
     @Override
     public void close() {
-        engines.forEach(EtcdLockEngine::close);
+        // first the leader loops: their bodies end before their locks are released below
+        loops.stopAll();
+        List<CompletableFuture<?>> revocations = new ArrayList<>();
+        engines.forEach(engine -> revocations.addAll(engine.close()));
+        try {
+            // release what is held before the connection goes: other nodes get the locks now, not at lease end
+            CompletableFuture.allOf(revocations.toArray(CompletableFuture[]::new)).get(SHUTDOWN_RELEASE_TIME.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException unreleased) {
+            LOG.log(Level.WARNING, "Not every lease on {0} was revoked at shutdown; its locks end with their leases: {1}",
+                    new Object[] {describe(), unreleased.toString()});
+        }
         retries.shutdownNow();
         asyncAcquisitions.shutdownNow();
         client.close();

@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class EtcdLease implements Lease {
     private final EtcdBackend backend;
+    private final EtcdLockEngine engine;
     private final String key;
     private final ByteSequence myKey;
     private final long createRevision;
@@ -21,9 +22,10 @@ final class EtcdLease implements Lease {
     private final Runnable afterRelease;
     private final AtomicBoolean released = new AtomicBoolean();
 
-    EtcdLease(EtcdBackend backend, String key, ByteSequence myKey, long createRevision, EtcdSession session,
+    EtcdLease(EtcdBackend backend, EtcdLockEngine engine, String key, ByteSequence myKey, long createRevision, EtcdSession session,
             boolean ownSession, LeaseLossListener onLost, Runnable afterRelease) {
         this.backend = backend;
+        this.engine = engine;
         this.key = key;
         this.myKey = myKey;
         this.createRevision = createRevision;
@@ -52,6 +54,11 @@ final class EtcdLease implements Lease {
     }
 
     @Override
+    public long expiresAtNanos() {
+        return session.validUntilNanos();
+    }
+
+    @Override
     public boolean release() {
         boolean validUpToNow = isHeld();
         if (!released.compareAndSet(false, true)) {
@@ -72,6 +79,7 @@ final class EtcdLease implements Lease {
         } finally {
             session.detach(this);
             if (ownSession) {
+                engine.forget(session);
                 session.close();
             }
             afterRelease.run();

@@ -23,7 +23,11 @@ import io.github.locker.core.Lease;
 import io.github.locker.core.LeaseLossListener;
 import io.github.locker.core.LockEngine;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -69,6 +73,8 @@ final class EtcdLockEngine implements LockEngine {
     private final ReentrantLock sessionsLock = new ReentrantLock();
     /** The kept-alive sessions of this locker, by lease TTL in seconds; guarded by {@link #sessionsLock}. */
     private final Map<Long, EtcdSession> sessions = new HashMap<>();
+    /** The leases of held locks that are not kept alive (one each). */
+    private final Set<EtcdSession> ownSessions = ConcurrentHashMap.newKeySet();
 
     /** Our key vanished while we waited: our lease ended. Start over with a new one. */
     private static final class SessionExpired extends Exception {
@@ -79,9 +85,20 @@ final class EtcdLockEngine implements LockEngine {
         }
     }
 
+    /**
+     * @param keyPrefix the locker's namespace: lock {@code k} lives under {@code <prefix>/k/}, or
+     *     {@code k/} with an empty prefix (as {@code etcdctl lock k}). A '/' is allowed only at its
+     *     end: inside, it would let one prefix's names nest under another's ({@code a/b} + {@code c}
+     *     under {@code a} + {@code b}), and a waiter would then queue behind another tenant's keys.
+     */
     EtcdLockEngine(EtcdBackend backend, String keyPrefix) {
+        String namespace = keyPrefix.endsWith("/") ? keyPrefix.substring(0, keyPrefix.length() - 1) : keyPrefix;
+        if (namespace.contains("/")) {
+            throw new IllegalArgumentException("an etcd locker's key prefix may end with '/' but not contain one, was '"
+                    + keyPrefix + "'");
+        }
         this.backend = backend;
-        this.keyPrefix = keyPrefix;
+        this.keyPrefix = namespace.isEmpty() ? "" : namespace + "/";
     }
 
     @Override
@@ -109,7 +126,7 @@ final class EtcdLockEngine implements LockEngine {
         String namePrefix = keyPrefix + Keys.escape(key, "/") + "/";
         while (true) {
             boolean ownSession = !options.keepAlive();
-            EtcdSession session = ownSession ? EtcdSession.open(backend, ttlSeconds, false) : sharedSession(ttlSeconds);
+            EtcdSession session = ownSession ? ownSession(ttlSeconds) : sharedSession(ttlSeconds);
             ByteSequence myKey = bytes(namePrefix + Long.toHexString(session.leaseId()));
             long myRevision = 0;
             boolean handedOver = false;
@@ -123,7 +140,7 @@ final class EtcdLockEngine implements LockEngine {
                     confirmStillQueued(key, myKey, session, deadline);
                 }
                 handedOver = true;
-                return new EtcdLease(backend, key, myKey, myRevision, session, ownSession, onLost, afterRelease);
+                return new EtcdLease(backend, this, key, myKey, myRevision, session, ownSession, onLost, afterRelease);
             } catch (SessionExpired expired) {
                 if (deadline.hasPassed()) {
                     return null;
@@ -132,6 +149,7 @@ final class EtcdLockEngine implements LockEngine {
                 if (!handedOver) {
                     giveUpPlace(key, myKey, myRevision);
                     if (ownSession) {
+                        forget(session);
                         session.close();
                     }
                 }
@@ -313,14 +331,30 @@ final class EtcdLockEngine implements LockEngine {
         }
     }
 
-    void close() {
+    /** A lease for one lock that is not kept alive; tracked until released, so {@link #close()} can revoke it. */
+    private EtcdSession ownSession(long ttlSeconds) throws InterruptedException {
+        EtcdSession session = EtcdSession.open(backend, ttlSeconds, false);
+        ownSessions.add(session);
+        return session;
+    }
+
+    void forget(EtcdSession ownSession) {
+        ownSessions.remove(ownSession);
+    }
+
+    /** @return the revocations of every lease of this locker: its held locks are released, not left to expire */
+    List<CompletableFuture<?>> close() {
+        List<CompletableFuture<?>> revocations = new ArrayList<>();
         sessionsLock.lock();
         try {
-            sessions.values().forEach(EtcdSession::close);
+            sessions.values().forEach(session -> revocations.add(session.close()));
             sessions.clear();
         } finally {
             sessionsLock.unlock();
         }
+        ownSessions.forEach(session -> revocations.add(session.close()));
+        ownSessions.clear();
+        return revocations;
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
 import io.etcd.jetcd.support.CloseableClient;
 import io.grpc.stub.StreamObserver;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -69,6 +70,11 @@ final class EtcdSession implements StreamObserver<LeaseKeepAliveResponse> {
         return ttlSeconds;
     }
 
+    /** @return when the lease ends on the local monotonic clock, unless a keep-alive answer arrives first */
+    long validUntilNanos() {
+        return validUntilNanos;
+    }
+
     /** @return false once the lease is known, on the local clock, to have ended or may have */
     boolean isAlive() {
         if (lost.get()) {
@@ -103,14 +109,19 @@ final class EtcdSession implements StreamObserver<LeaseKeepAliveResponse> {
         markLost("its keep-alive ended", null);
     }
 
-    /** Stops the keep-alive and revokes the lease, which deletes every key attached to it. */
-    void close() {
+    /**
+     * Stops the keep-alive and revokes the lease, which deletes every key attached to it: the
+     * locks held on it are released and their waiters woken at once.
+     *
+     * @return the revocation, to wait for when the connection is about to close
+     */
+    CompletableFuture<?> close() {
         lost.set(true);
         CloseableClient renewal = keepAlive;
         if (renewal != null) {
             renewal.close();
         }
-        backend.client().getLeaseClient().revoke(leaseId);
+        return backend.client().getLeaseClient().revoke(leaseId);
     }
 
     private void markLost(String why, Throwable cause) {

@@ -6,6 +6,7 @@ import io.github.locker.LockOptions;
 import io.github.locker.Locker;
 import io.github.locker.core.BackendReplies;
 import io.github.locker.core.CoreLocker;
+import io.github.locker.core.LeaderLoops;
 import io.github.locker.spi.LockerBackend;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
@@ -14,8 +15,10 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.SocketOptions;
+import io.lettuce.core.SslOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.async.BaseRedisAsyncCommands;
 import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
@@ -27,13 +30,20 @@ import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import java.net.SocketAddress;
 import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.logging.Level;
@@ -58,10 +68,18 @@ final class RedisBackend implements LockerBackend {
     private final StatefulRedisPubSubConnection<String, String> releases;
     private final ReleaseWaiters waiters = new ReleaseWaiters();
     private final ScheduledExecutorService keepAlive;
+    private final RenewalBatch renewals;
     private final ExecutorService asyncAcquisitions;
+    private final LeaderLoops loops = new LeaderLoops();
     private final String ownerPrefix = UUID.randomUUID() + ":";
     private final AtomicLong ownerSequence = new AtomicLong();
     private volatile boolean closing;
+    /** One "lost" line per outage and one "reconnected" line after it, however many connections share it. */
+    private final AtomicBoolean disconnected = new AtomicBoolean();
+    /** The locks held through this connection, released at close so other nodes need not wait for their leases. */
+    private final Set<RedisLease> held = ConcurrentHashMap.newKeySet();
+    /** How long close waits for those releases before it closes the connection anyway. */
+    static final Duration SHUTDOWN_RELEASE_TIME = Duration.ofSeconds(2);
 
     private RedisBackend(RedisSettings settings, ClientResources resources, AbstractRedisClient client,
             StatefulConnection<String, String> connection, RedisScriptingAsyncCommands<String, String> commands,
@@ -75,6 +93,7 @@ final class RedisBackend implements LockerBackend {
         ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, BackendReplies.daemonThreads("locker-redis-keepalive"));
         scheduler.setRemoveOnCancelPolicy(true);
         this.keepAlive = scheduler;
+        this.renewals = new RenewalBatch(this, settings.cluster(), scheduler);
         this.asyncAcquisitions = Executors.newCachedThreadPool(BackendReplies.daemonThreads("locker-redis-async"));
     }
 
@@ -88,6 +107,9 @@ final class RedisBackend implements LockerBackend {
         AbstractRedisClient client = null;
         try {
             SocketOptions socket = SocketOptions.builder().connectTimeout(settings.commandTimeout()).build();
+            // rediss:// verifies the server's certificate against the JDK's CAs, or this CA when given
+            SslOptions ssl = settings.caFile().map(ca -> SslOptions.builder().trustManager(ca.toFile()).build())
+                    .orElseGet(() -> SslOptions.builder().build());
             TimeoutOptions timeouts = TimeoutOptions.enabled(settings.commandTimeout());
             RedisBackend backend;
             if (settings.cluster()) {
@@ -95,7 +117,7 @@ final class RedisBackend implements LockerBackend {
                 client = cluster;
                 cluster.setOptions(ClusterClientOptions.builder()
                         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                        .socketOptions(socket).timeoutOptions(timeouts).build());
+                        .socketOptions(socket).sslOptions(ssl).timeoutOptions(timeouts).build());
                 StatefulRedisClusterConnection<String, String> commands = cluster.connect(StringCodec.UTF8);
                 backend = new RedisBackend(settings, resources, cluster, commands, commands.async(),
                         cluster.connectPubSub(StringCodec.UTF8));
@@ -104,7 +126,7 @@ final class RedisBackend implements LockerBackend {
                 client = standalone;
                 standalone.setOptions(ClientOptions.builder()
                         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                        .socketOptions(socket).timeoutOptions(timeouts).build());
+                        .socketOptions(socket).sslOptions(ssl).timeoutOptions(timeouts).build());
                 var commands = standalone.connect(StringCodec.UTF8, settings.uris().get(0));
                 backend = new RedisBackend(settings, resources, standalone, commands, commands.async(),
                         standalone.connectPubSub(StringCodec.UTF8, settings.uris().get(0)));
@@ -132,12 +154,15 @@ final class RedisBackend implements LockerBackend {
         client.addListener(new RedisConnectionStateListener() {
             @Override
             public void onRedisConnected(RedisChannelHandler<?, ?> channel, SocketAddress address) {
+                if (disconnected.getAndSet(false)) {
+                    LOG.log(Level.INFO, "Reconnected to {0}", settings.address());
+                }
                 waiters.wakeAll();
             }
 
             @Override
             public void onRedisDisconnected(RedisChannelHandler<?, ?> channel) {
-                if (!closing) {
+                if (!closing && !disconnected.getAndSet(true)) {
                     LOG.log(Level.WARNING, "Lost the connection to {0}; reconnecting", settings.address());
                 }
                 waiters.wakeAll();
@@ -147,7 +172,7 @@ final class RedisBackend implements LockerBackend {
 
     @Override
     public Locker locker(String name, LockOptions defaults, String keyPrefix, Consumer<LockLost> onLost) {
-        return new CoreLocker(name, defaults, new RedisLockEngine(this, keyPrefix), asyncAcquisitions, onLost);
+        return new CoreLocker(name, defaults, new RedisLockEngine(this, keyPrefix), asyncAcquisitions, onLost, loops);
     }
 
     @Override
@@ -155,12 +180,27 @@ final class RedisBackend implements LockerBackend {
         return settings.address();
     }
 
-    ReleaseWaiters waiters() {
-        return waiters;
+    @Override
+    public void ping(Duration timeout) {
+        try {
+            // standalone and Cluster command interfaces both extend the base commands that have PING
+            await(((BaseRedisAsyncCommands<String, String>) commands).ping().toCompletableFuture(), timeout, null, "pinging");
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new LockBackendException(null, settings.address() + " was not asked: interrupted", interrupted);
+        }
     }
 
-    ScheduledExecutorService keepAliveScheduler() {
-        return keepAlive;
+    RenewalBatch renewals() {
+        return renewals;
+    }
+
+    Set<RedisLease> held() {
+        return held;
+    }
+
+    ReleaseWaiters waiters() {
+        return waiters;
     }
 
     Duration commandTimeout() {
@@ -204,6 +244,18 @@ final class RedisBackend implements LockerBackend {
 
     @Override
     public void close() {
+        // first the leader loops: their bodies end before their locks are released below
+        loops.stopAll();
+        List<CompletableFuture<Long>> pending = held.stream().map(RedisLease::startRelease).filter(Objects::nonNull).toList();
+        try {
+            CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))
+                    .get(SHUTDOWN_RELEASE_TIME.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException unreleased) {
+            LOG.log(Level.WARNING, "Not every lock on {0} was released at shutdown; they end with their leases: {1}",
+                    new Object[] {settings.address(), unreleased.toString()});
+        }
         closing = true;
         keepAlive.shutdownNow();
         asyncAcquisitions.shutdownNow();

@@ -12,6 +12,7 @@ import java.util.List;
  *       {@code redis-sentinel://host:26379/0#mymaster}; several, comma-separated, mean a Cluster;</li>
  *   <li>{@code cluster}: {@code true} to treat a single URI as a Cluster seed;</li>
  *   <li>{@code username}, {@code password}: ACL credentials, overriding those in the URI; never logged;</li>
+ *   <li>{@code tls.ca-file}: with {@code rediss://}, the PEM CA to verify the server with (default: the JDK's);</li>
  *   <li>{@code timeout}: how long one command may take (default 5s).</li>
  * </ul>
  * This class does not touch Lettuce until it connects, so it loads, and reports a missing

@@ -6,6 +6,8 @@ import io.lettuce.core.RedisCredentials;
 import io.lettuce.core.RedisCredentialsProvider;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.StaticCredentialsProvider;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +15,7 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /** A checked {@code redis.<id>.*} section: where Redis is and how long a command may take. */
-record RedisSettings(List<RedisURI> uris, boolean cluster, Duration commandTimeout, String address) {
+record RedisSettings(List<RedisURI> uris, boolean cluster, Duration commandTimeout, Optional<Path> caFile, String address) {
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
 
     static List<String> problems(BackendConfig config) {
@@ -49,7 +51,12 @@ record RedisSettings(List<RedisURI> uris, boolean cluster, Duration commandTimeo
         for (RedisURI uri : uris) {
             uri.setTimeout(timeout);
         }
-        return new RedisSettings(List.copyOf(uris), cluster, timeout, describe(uris, cluster));
+        Optional<Path> caFile = config.get("tls.ca-file").map(Path::of);
+        if (caFile.isPresent() && !Files.isReadable(caFile.get())) {
+            throw new IllegalArgumentException("'" + config.section() + ".tls.ca-file' names a file that cannot be read: "
+                    + caFile.get());
+        }
+        return new RedisSettings(List.copyOf(uris), cluster, timeout, caFile, describe(uris, cluster));
     }
 
     private static RedisURI parseUri(String text, String property, BackendConfig config) {

@@ -4,20 +4,29 @@ import io.github.locker.tck.servers.RedisServer;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.util.Map;
 
-/** A throw-away redis-server for the Quarkus tests, its address handed to the application's configuration. */
+/**
+ * A throw-away redis-server for the Quarkus tests, its address handed to the application's
+ * configuration: the locks' backend and the check-in store. Tests that stop and restart it reach
+ * it through {@link #server()}.
+ */
 public class RedisResource implements QuarkusTestResourceLifecycleManager {
-    private RedisServer redis;
+    private static volatile RedisServer running;
 
     @Override
     public Map<String, String> start() {
-        redis = new RedisServer().start();
-        return Map.of("redis.main.uri", redis.uri());
+        running = new RedisServer().start();
+        return Map.of("redis.main.uri", running.uri());
     }
 
     @Override
     public void stop() {
-        if (redis != null) {
-            redis.process().kill();
+        if (running != null) {
+            running.process().kill();
         }
+    }
+
+    /** @return the server of the application under test */
+    static RedisServer server() {
+        return running;
     }
 }

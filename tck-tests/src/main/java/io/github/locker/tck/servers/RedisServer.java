@@ -20,15 +20,37 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
     private final boolean durable;
+    private final TlsFiles tls;
+    private final List<String> extraArguments;
     private ServerProcess process;
 
     /** A server without persistence: a restart loses every key. */
     public RedisServer() {
-        this(false);
+        this(false, null, List.of());
     }
 
-    private RedisServer(boolean durable) {
+    private RedisServer(boolean durable, TlsFiles tls, List<String> extraArguments) {
         this.durable = durable;
+        this.tls = tls;
+        this.extraArguments = List.copyOf(extraArguments);
+    }
+
+    /**
+     * @param files the certificates: the server's, and the CA clients verify it with
+     * @return a server that speaks only TLS ({@code rediss://}), not asking clients for certificates
+     */
+    public static RedisServer tls(TlsFiles files) {
+        return new RedisServer(false, files, List.of());
+    }
+
+    /**
+     * @param username an ACL user with every permission
+     * @param password its password
+     * @return a server whose default user is off: only that user may connect
+     */
+    public static RedisServer withUser(String username, String password) {
+        return new RedisServer(false, null, List.of("--user", username, "on", ">" + password, "~*", "&*", "+@all",
+                "--user", "default", "off"));
     }
 
     /**
@@ -37,7 +59,7 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
      *     recommends when a single Redis must not lose locks
      */
     public static RedisServer durable() {
-        return new RedisServer(true);
+        return new RedisServer(true, null, List.of());
     }
 
     @Override
@@ -58,8 +80,16 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
         }
         Path binary = ServerBinary.require("redis-server", "redis-server");
         int port = FreePort.pick();
-        List<String> command = new ArrayList<>(List.of(binary.toString(),
-                "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "", "--protected-mode", "no"));
+        List<String> command = new ArrayList<>(List.of(binary.toString(), "--bind", "127.0.0.1", "--save", "",
+                "--protected-mode", "no"));
+        if (tls == null) {
+            command.addAll(List.of("--port", Integer.toString(port)));
+        } else {
+            command.addAll(List.of("--port", "0", "--tls-port", Integer.toString(port),
+                    "--tls-cert-file", tls.serverCertificate().toString(), "--tls-key-file", tls.serverKey().toString(),
+                    "--tls-ca-cert-file", tls.caCertificate().toString(), "--tls-auth-clients", "no"));
+        }
+        command.addAll(extraArguments);
         if (durable) {
             Path data = Path.of("target", "servers", "redis-" + port + "-data").toAbsolutePath();
             try {
@@ -93,8 +123,8 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
         return process;
     }
 
-    /** @return {@code redis://127.0.0.1:<port>} */
+    /** @return {@code redis://127.0.0.1:<port>}, or {@code rediss://} for a TLS server */
     public String uri() {
-        return "redis://127.0.0.1:" + process.port();
+        return (tls == null ? "redis://" : "rediss://") + "127.0.0.1:" + process.port();
     }
 }

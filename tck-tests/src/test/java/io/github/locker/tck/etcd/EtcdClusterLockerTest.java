@@ -215,7 +215,7 @@ class EtcdClusterLockerTest {
 
     /** Waits (at most 10 s) until {@code count} keys are queued under the lock name of {@code lockKey}. */
     private static void awaitKeysUnder(String lockKey, int count) throws Exception {
-        ByteSequence prefix = ByteSequence.from(PREFIX + lockKey + "/", StandardCharsets.UTF_8);
+        ByteSequence prefix = ByteSequence.from(PREFIX + "/" + lockKey + "/", StandardCharsets.UTF_8);
         GetOption countOnly = GetOption.builder().isPrefix(true).withCountOnly(true).build();
         try (Client etcd = Client.builder().endpoints(ETCD.endpoints().split(",")).build()) {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);

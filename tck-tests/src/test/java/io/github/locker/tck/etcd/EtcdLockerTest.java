@@ -40,7 +40,7 @@ class EtcdLockerTest extends LockerContract {
     @Test
     void aKeyOfOursLeftInEtcdIsNotTakenOverButQueuedAnew() throws Exception {
         Locker locker = newLocker();
-        ByteSequence lockName = ByteSequence.from("locker:tck:" + key + "/", StandardCharsets.UTF_8);
+        ByteSequence lockName = ByteSequence.from("locker:tck:/" + key + "/", StandardCharsets.UTF_8);
         GetOption underTheName = GetOption.builder().isPrefix(true).build();
         try (Client etcd = Client.builder().endpoints(ETCD.endpoints()).build()) {
             Lock first = locker.lock(key);

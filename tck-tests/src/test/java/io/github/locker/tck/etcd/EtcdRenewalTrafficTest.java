@@ -103,7 +103,7 @@ class EtcdRenewalTrafficTest {
         assertThat(held).hasSize(LOCKS).allSatisfy(lock -> assertThat(lock.isHeld()).as(lock.key()).isTrue());
         // why the traffic is flat: in etcd, every one of the keys hangs on the same lease
         try (Client etcd = Client.builder().endpoints(ETCD.endpoints()).build()) {
-            List<KeyValue> keys = etcd.getKVClient().get(ByteSequence.from(PREFIX + run, StandardCharsets.UTF_8),
+            List<KeyValue> keys = etcd.getKVClient().get(ByteSequence.from(PREFIX + "/" + run, StandardCharsets.UTF_8),
                     GetOption.builder().isPrefix(true).withKeysOnly(true).build()).get(5, TimeUnit.SECONDS).getKvs();
             assertThat(keys).as("keys of the held locks").hasSize(LOCKS);
             assertThat(keys.stream().map(KeyValue::getLease).distinct()).as("their leases").hasSize(1);

@@ -1,0 +1,55 @@
+package io.github.locker.sample;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** Calls the application under test over HTTP, as its clients do, and reads its JSON answers. */
+final class Http {
+    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * One answer.
+     *
+     * @param status the HTTP status
+     * @param raw the body as sent
+     * @param body the body parsed
+     * @param response the whole response, for its headers
+     */
+    record Answer(int status, String raw, JsonNode body, HttpResponse<String> response) {
+        String header(String name) {
+            return response.headers().firstValue(name).orElse(null);
+        }
+    }
+
+    private Http() {
+    }
+
+    static Answer post(URI root, String path) {
+        return send(HttpRequest.newBuilder(root.resolve(path)).POST(HttpRequest.BodyPublishers.noBody()));
+    }
+
+    static Answer get(URI root, String path) {
+        return send(HttpRequest.newBuilder(root.resolve(path)).GET());
+    }
+
+    private static Answer send(HttpRequest.Builder request) {
+        try {
+            HttpResponse<String> response = CLIENT.send(request.timeout(Duration.ofSeconds(30)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return new Answer(response.statusCode(), response.body(), JSON.readTree(response.body()), response);
+        } catch (IOException failure) {
+            throw new UncheckedIOException(failure);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(interrupted);
+        }
+    }
+}
