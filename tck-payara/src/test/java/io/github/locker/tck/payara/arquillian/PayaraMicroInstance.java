@@ -98,6 +98,7 @@ public final class PayaraMicroInstance implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             if (!process.isAlive()) {
+                close();
                 throw new IllegalStateException("Payara Micro " + name + " exited with " + process.exitValue()
                         + " while starting; see " + log);
             }
