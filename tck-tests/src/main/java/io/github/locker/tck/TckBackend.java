@@ -24,6 +24,18 @@ public interface TckBackend {
     /** @return the shortest lease the backend honours precisely enough for expiry tests */
     Duration shortLease();
 
+    /**
+     * @param locker a locker's name
+     * @return MicroProfile Config lines that configure that locker on this backend (its section is
+     *     {@code <driver>.<locker>.*})
+     */
+    default String configuration(String locker) {
+        StringBuilder configuration = new StringBuilder("locker.").append(locker).append(".driver=").append(driver()).append('\n');
+        section().forEach((property, value) ->
+                configuration.append(driver()).append('.').append(locker).append('.').append(property).append('=').append(value).append('\n'));
+        return configuration.toString();
+    }
+
     /** @return how many rounds each contending thread makes: fewer where every acquisition is a consensus write */
     default int contentionIterations() {
         return 300;

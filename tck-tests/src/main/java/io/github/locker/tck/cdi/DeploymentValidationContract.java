@@ -8,9 +8,6 @@ import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
-import org.jboss.shrinkwrap.api.asset.EmptyAsset;
-import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.jboss.shrinkwrap.api.spec.JavaArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -35,10 +32,7 @@ public abstract class DeploymentValidationContract {
      * @return the deployment
      */
     protected static JavaArchive deployment(String config, Class<?>... beans) {
-        return ShrinkWrap.create(JavaArchive.class)
-                .addClasses(beans)
-                .addAsManifestResource(new StringAsset(config), "microprofile-config.properties")
-                .addAsManifestResource(EmptyAsset.INSTANCE, "beans.xml");
+        return BeanArchives.of(config, beans);
     }
 
     @Deployment(name = "unknown-named", managed = false)

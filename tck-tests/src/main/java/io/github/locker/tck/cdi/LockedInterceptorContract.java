@@ -13,9 +13,6 @@ import io.github.locker.tck.TckBackend;
 import io.github.locker.tck.servers.ServerProcess;
 import jakarta.inject.Inject;
 import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
-import org.jboss.shrinkwrap.api.asset.EmptyAsset;
-import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.jboss.shrinkwrap.api.spec.JavaArchive;
 import org.junit.jupiter.api.extension.ExtendWith;
 import java.time.Duration;
@@ -59,29 +56,25 @@ public abstract class LockedInterceptorContract {
 
     /**
      * @param backend the driver and server under test
-     * @return the deployment: the guarded beans, and one locker {@code main} on that backend with
-     *     a lease of its {@link TckBackend#shortLease()}
+     * @return the deployment: the guarded beans, and the {@link #configuration} of that backend
      */
     public static JavaArchive deployment(TckBackend backend) {
-        StringBuilder configuration = new StringBuilder()
-                .append("locker.main.driver=").append(backend.driver()).append('\n')
-                .append("locker.main.lease-time=").append(backend.shortLease().toMillis()).append("ms\n");
-        backend.section().forEach((property, value) ->
-                configuration.append(backend.driver()).append(".main.").append(property).append('=').append(value).append('\n'));
-        return ShrinkWrap.create(JavaArchive.class)
-                .addClasses(GuardedBeans.Guarded.class, GuardedBeans.Nested.class, GuardedBeans.LossWitness.class,
-                        GuardedBeans.StandInTransactional.class, GuardedBeans.StandInTransactionInterceptor.class,
-                        Beans.User.class)
-                .addAsManifestResource(new StringAsset(configuration.toString()), "microprofile-config.properties")
-                .addAsManifestResource(EmptyAsset.INSTANCE, "beans.xml");
+        return BeanArchives.of(configuration(backend), GuardedBeans.Guarded.class, GuardedBeans.Nested.class,
+                GuardedBeans.LossWitness.class, GuardedBeans.StandInTransactional.class,
+                GuardedBeans.StandInTransactionInterceptor.class, Beans.User.class);
+    }
+
+    /**
+     * @param backend the driver and server under test
+     * @return the MicroProfile Config of one locker {@code main} on that backend, with a lease of
+     *     its {@link TckBackend#shortLease()}
+     */
+    public static String configuration(TckBackend backend) {
+        return backend.configuration("main") + "locker.main.lease-time=" + backend.shortLease().toMillis() + "ms\n";
     }
 
     private ServerProcess server() {
         return backend().server();
-    }
-
-    private Duration shortLease() {
-        return backend().shortLease();
     }
 
     @BeforeEach
@@ -201,22 +194,32 @@ public abstract class LockedInterceptorContract {
 
     @Test
     void aLeaseLostWhileTheMethodRunsIsAnnouncedAndFailsTheCall() throws Exception {
-        Duration lease = shortLease();
-        assertThatThrownBy(() -> guarded.outliveTheLease(name, () -> {
-            server().pause();
-            try {
-                assertThat(witness.awaitFirst(lease.multipliedBy(5).toMillis()))
-                        .as("LockLost observed while the method still runs").isTrue();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } finally {
-                server().resume();
-            }
-        })).isInstanceOf(LockLostException.class).hasMessageContaining("lost:" + name);
+        assertThatThrownBy(() -> guarded.outliveTheLease(name, pauseTheServerUntilTheLossIsSeen(backend(), witness)))
+                .isInstanceOf(LockLostException.class).hasMessageContaining("lost:" + name);
         assertThat(witness.seen()).anySatisfy(lost -> {
             assertThat(lost.key()).isEqualTo("lost:" + name);
             assertThat(lost.locker()).isEqualTo("main");
         });
+    }
+
+    /**
+     * @param backend the backend whose server to pause
+     * @param witness the observer of {@link io.github.locker.LockLost} events
+     * @return what a method under a lock runs to outlive its lease: it pauses the server until the
+     *     lease is seen lost (within five leases), then resumes it
+     */
+    public static Runnable pauseTheServerUntilTheLossIsSeen(TckBackend backend, GuardedBeans.LossWitness witness) {
+        return () -> {
+            backend.server().pause();
+            try {
+                assertThat(witness.awaitFirst(backend.shortLease().multipliedBy(5).toMillis()))
+                        .as("LockLost observed while the method still runs").isTrue();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                backend.server().resume();
+            }
+        };
     }
 
     /** Calls from another thread: the test thread may hold the lock, and would re-enter it. */

@@ -18,11 +18,22 @@ public final class Journal {
         this.file = new SharedFile(path);
     }
 
-    void enter(long token, String node) {
+    /**
+     * Records entering a critical section; public for nodes outside this package (an application
+     * server's beans, for one).
+     *
+     * @param token the fencing token of the lock held
+     * @param node who entered
+     */
+    public void enter(long token, String node) {
         file.append("E " + token + " " + node);
     }
 
-    void exit(long token, String node) {
+    /**
+     * @param token the fencing token of the lock held
+     * @param node who leaves
+     */
+    public void exit(long token, String node) {
         file.append("X " + token + " " + node);
     }
 

@@ -85,6 +85,14 @@ public final class EtcdServer implements BeforeAllCallback, AfterAllCallback {
 
     @Override
     public void afterAll(ExtensionContext context) {
+        stop();
+    }
+
+    /** Kills the members and deletes their data: for a test class that started them with {@link #start()} outside JUnit's callbacks. */
+    public void stop() {
+        if (members.isEmpty()) {
+            return;
+        }
         members.forEach(member -> member.process().kill());
         members.clear();
         try (Stream<Path> files = Files.walk(dataRoot)) {

@@ -7,12 +7,13 @@ import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A loopback port nothing listens on right now. */
-final class FreePort {
+/** A loopback port nothing listens on right now (public for servers other modules start: an application server). */
+public final class FreePort {
     private FreePort() {
     }
 
-    static int pick() {
+    /** @return a free loopback port */
+    public static int pick() {
         return pick(1)[0];
     }
 

@@ -108,6 +108,11 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
 
     @Override
     public void afterAll(ExtensionContext context) {
+        stop();
+    }
+
+    /** Kills the server: for a test class that started it with {@link #start()} outside JUnit's callbacks. */
+    public void stop() {
         if (process != null) {
             process.kill();
         }

@@ -15,6 +15,8 @@ import java.util.function.BooleanSupplier;
 /**
  * One server process on a loopback port that tests start, stop, pause (SIGSTOP), resume
  * (SIGCONT) and restart on the same port. Its output goes to a log file, named in every failure.
+ * A test running in another JVM than the one that started the server (in an application server,
+ * say) {@linkplain #attach attaches} to it by process id: it can then pause and resume it.
  */
 public final class ServerProcess {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
@@ -24,6 +26,8 @@ public final class ServerProcess {
     private final int port;
     private final Path log;
     private final BooleanSupplier ready;
+    /** A process another JVM started and owns: signals reach it, but it is not started or killed from here. */
+    private final ProcessHandle attached;
     private Process process;
 
     ServerProcess(String name, List<String> command, int port, Path log) {
@@ -37,6 +41,39 @@ public final class ServerProcess {
         this.port = port;
         this.log = log;
         this.ready = ready == null ? this::accepts : ready;
+        this.attached = null;
+    }
+
+    private ServerProcess(String name, ProcessHandle attached, int port) {
+        this.name = name;
+        this.command = List.of();
+        this.port = port;
+        this.log = null;
+        this.ready = this::accepts;
+        this.attached = attached;
+    }
+
+    /**
+     * @param name the server's name, for messages
+     * @param pid the process id of a server another JVM started (see {@link #pid()})
+     * @param port its port
+     * @return a handle that pauses and resumes that process
+     * @throws IllegalStateException when no such process runs
+     */
+    public static ServerProcess attach(String name, long pid, int port) {
+        return new ServerProcess(name, ProcessHandle.of(pid)
+                .orElseThrow(() -> new IllegalStateException(name + " (pid " + pid + ") is not running")), port);
+    }
+
+    /** @return the running process's id, for another JVM to {@linkplain #attach attach} to */
+    public long pid() {
+        if (attached != null) {
+            return attached.pid();
+        }
+        if (!isRunning()) {
+            throw new IllegalStateException(name + " is not running");
+        }
+        return process.pid();
     }
 
     /** @return the port clients connect to */
@@ -46,7 +83,7 @@ public final class ServerProcess {
 
     /** @return whether the process is running (paused counts as running) */
     public boolean isRunning() {
-        return process != null && process.isAlive();
+        return attached != null ? attached.isAlive() : process != null && process.isAlive();
     }
 
     /** Starts the process and waits until its port accepts connections. */
@@ -54,6 +91,7 @@ public final class ServerProcess {
         if (isRunning()) {
             return;
         }
+        requireOwned("started");
         try {
             Files.createDirectories(log.getParent());
             process = new ProcessBuilder(command).redirectErrorStream(true)
@@ -76,6 +114,7 @@ public final class ServerProcess {
 
     /** Kills the process (SIGKILL: no chance to clean up, like a crash) and waits for it to end. */
     public void kill() {
+        requireOwned("killed");
         if (process == null) {
             return;
         }
@@ -113,7 +152,14 @@ public final class ServerProcess {
         if (!isRunning()) {
             throw new IllegalStateException(name + " is not running");
         }
-        Signals.send(process, signal);
+        Signals.send(pid(), signal);
+    }
+
+    private void requireOwned(String what) {
+        if (attached != null) {
+            throw new IllegalStateException(name + " (pid " + attached.pid() + ") belongs to the JVM that started it: "
+                    + "it cannot be " + what + " from here, only paused and resumed");
+        }
     }
 
     private boolean accepts() {

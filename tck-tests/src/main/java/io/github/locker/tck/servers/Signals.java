@@ -13,10 +13,18 @@ public final class Signals {
      * @param signal the signal's name without {@code SIG}: {@code STOP}, {@code CONT}
      */
     public static void send(Process process, String signal) {
+        send(process.pid(), signal);
+    }
+
+    /**
+     * @param pid a running process's id
+     * @param signal the signal's name without {@code SIG}: {@code STOP}, {@code CONT}
+     */
+    public static void send(long pid, String signal) {
         try {
-            int exit = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start().waitFor();
+            int exit = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start().waitFor();
             if (exit != 0) {
-                throw new IllegalStateException("kill -" + signal + " " + process.pid() + " exited with " + exit);
+                throw new IllegalStateException("kill -" + signal + " " + pid + " exited with " + exit);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
