@@ -68,6 +68,7 @@ final class RedisBackend implements LockerBackend {
     private final StatefulRedisPubSubConnection<String, String> releases;
     private final ReleaseWaiters waiters = new ReleaseWaiters();
     private final ScheduledExecutorService keepAlive;
+    private final RenewalBatch renewals;
     private final ExecutorService asyncAcquisitions;
     private final LeaderLoops loops = new LeaderLoops();
     private final String ownerPrefix = UUID.randomUUID() + ":";
@@ -92,6 +93,7 @@ final class RedisBackend implements LockerBackend {
         ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, BackendReplies.daemonThreads("locker-redis-keepalive"));
         scheduler.setRemoveOnCancelPolicy(true);
         this.keepAlive = scheduler;
+        this.renewals = new RenewalBatch(this, settings.cluster(), scheduler);
         this.asyncAcquisitions = Executors.newCachedThreadPool(BackendReplies.daemonThreads("locker-redis-async"));
     }
 
@@ -189,16 +191,16 @@ final class RedisBackend implements LockerBackend {
         }
     }
 
+    RenewalBatch renewals() {
+        return renewals;
+    }
+
     Set<RedisLease> held() {
         return held;
     }
 
     ReleaseWaiters waiters() {
         return waiters;
-    }
-
-    ScheduledExecutorService keepAliveScheduler() {
-        return keepAlive;
     }
 
     Duration commandTimeout() {

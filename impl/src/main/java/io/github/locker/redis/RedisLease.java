@@ -5,7 +5,6 @@ import io.github.locker.LockOptions;
 import io.github.locker.core.Lease;
 import io.github.locker.core.LeaseLossListener;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
@@ -13,7 +12,7 @@ import java.util.logging.Logger;
 
 /**
  * One held Redis lock: its owner token, its fencing token, its validity on the monotonic clock and
- * its keep-alive. The validity is counted from before the acquire request was sent, less a margin
+ * when its next renewal is due (sent by the backend's {@link RenewalBatch}). The validity is counted from before the acquire request was sent, less a margin
  * for clock drift between this host and Redis, and moves forward only when a renewal succeeds.
  */
 final class RedisLease implements Lease {
@@ -30,7 +29,8 @@ final class RedisLease implements Lease {
     private final LeaseLossListener onLost;
     private final AtomicReference<State> state = new AtomicReference<>(State.HELD);
     private volatile long validUntilNanos;
-    private volatile ScheduledFuture<?> nextRenewal;
+    private volatile long nextRenewalNanos;
+    private volatile boolean renewing;
 
     private RedisLease(RedisBackend backend, String key, String lockKey, String owner, long fencingToken,
             long leaseMillis, long sentAtNanos, LeaseLossListener onLost) {
@@ -49,7 +49,8 @@ final class RedisLease implements Lease {
         RedisLease lease = new RedisLease(backend, key, lockKey, owner, fencingToken,
                 options.leaseTime().toMillis(), sentAtNanos, onLost);
         if (options.keepAlive()) {
-            lease.scheduleRenewal(lease.leaseMillis / 3);
+            lease.nextRenewalNanos = sentAtNanos + TimeUnit.MILLISECONDS.toNanos(lease.leaseMillis / 3);
+            backend.renewals().keepAlive(lease);
         }
         backend.held().add(lease);
         return lease;
@@ -102,43 +103,58 @@ final class RedisLease implements Lease {
             return null;
         }
         backend.held().remove(this);
-        ScheduledFuture<?> renewal = nextRenewal;
-        if (renewal != null) {
-            renewal.cancel(false);
-        }
+        backend.renewals().stop(this);
         return backend.run(RedisScript.RELEASE, new String[] {lockKey}, owner, RedisBackend.RELEASE_CHANNEL);
     }
 
-    private void scheduleRenewal(long delayMillis) {
-        nextRenewal = backend.keepAliveScheduler().schedule(this::renew, Math.max(1, delayMillis), TimeUnit.MILLISECONDS);
+    /** @return whether a renewal should be sent now: held, none in flight, and its time has come */
+    boolean renewalDue(long now) {
+        return state.get() == State.HELD && !renewing && now - nextRenewalNanos >= 0;
     }
 
-    private void renew() {
+    /** Called by the batch as it sends this lock's renewal. */
+    void renewalSent() {
+        renewing = true;
+    }
+
+    /**
+     * The answer to a renewal sent at {@code sentAt}.
+     *
+     * @param renewed whether Redis extended the lock (it was still ours)
+     * @param failure why there was no answer, or null
+     */
+    void renewalAnswered(long sentAt, boolean renewed, Throwable failure) {
+        renewing = false;
         if (state.get() != State.HELD) {
             return;
         }
-        long sentAt = System.nanoTime();
-        backend.<Long>run(RedisScript.RENEW, new String[] {lockKey}, owner, Long.toString(leaseMillis))
-                .orTimeout(Math.max(1, leaseMillis / 3), TimeUnit.MILLISECONDS)
-                .whenComplete((renewed, failure) -> {
-                    if (state.get() != State.HELD) {
-                        return;
-                    }
-                    if (failure == null && renewed == 1L) {
-                        validUntilNanos = validUntil(sentAt);
-                        scheduleRenewal(leaseMillis / 3);
-                    } else if (failure == null) {
-                        markLost("its key expired or now belongs to another owner", null);
-                    } else if (System.nanoTime() - validUntilNanos >= 0) {
-                        markLost("renewals failed until the lease ended", failure);
-                    } else {
-                        scheduleRenewal(Math.min(leaseMillis / 10, 1000));
-                    }
-                });
+        if (failure == null && renewed) {
+            validUntilNanos = validUntil(sentAt);
+            nextRenewalNanos = sentAt + TimeUnit.MILLISECONDS.toNanos(leaseMillis / 3);
+        } else if (failure == null) {
+            markLost("its key expired or now belongs to another owner", null);
+        } else if (System.nanoTime() - validUntilNanos >= 0) {
+            markLost("renewals failed until the lease ended", failure);
+        } else {
+            nextRenewalNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.min(leaseMillis / 10, 1000));
+        }
+    }
+
+    String lockKey() {
+        return lockKey;
+    }
+
+    String owner() {
+        return owner;
+    }
+
+    long leaseMillis() {
+        return leaseMillis;
     }
 
     private void markLost(String why, Throwable cause) {
         if (state.compareAndSet(State.HELD, State.LOST)) {
+            backend.renewals().stop(this);
             LOG.log(Level.WARNING, "Lock ''{0}'' (token {1}) on {2} was lost: {3}{4}",
                     new Object[] {key, fencingToken, backend.describe(), why, cause == null ? "" : " (" + cause + ")"});
             onLost.leaseLost(this, why, cause);

@@ -30,12 +30,21 @@ enum RedisScript {
             end
             return 0
             """),
-    /** KEYS: lock. ARGV: owner, lease ms. Extends only our own lock. */
-    RENEW(ScriptOutputType.INTEGER, """
-            if redis.call('GET', KEYS[1]) == ARGV[1] then
-              return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+    /**
+     * KEYS: n locks (one hash slot). ARGV: their n owners, then their n lease ms. Extends each lock
+     * that is still ours; returns a 1 or 0 per lock. One call renews every lock due in a tick.
+     */
+    RENEW_MANY(ScriptOutputType.MULTI, """
+            local n = #KEYS
+            local renewed = {}
+            for i = 1, n do
+              if redis.call('GET', KEYS[i]) == ARGV[i] then
+                renewed[i] = redis.call('PEXPIRE', KEYS[i], ARGV[n + i])
+              else
+                renewed[i] = 0
+              end
             end
-            return 0
+            return renewed
             """);
 
     private final ScriptOutputType outputType;

@@ -83,7 +83,7 @@ public final class NodeMain {
         AtomicInteger backendErrors = new AtomicInteger();
         AtomicInteger sections = new AtomicInteger();
         // a short lease: a release lost while the backend restarts frees the lock soon after anyway
-        LockOptions options = LockOptions.defaults().withWaitTime(Duration.ofSeconds(60)).withLeaseTime(Duration.ofSeconds(5));
+        LockOptions options = LockOptions.defaults().withWaitTime(Duration.ofSeconds(120)).withLeaseTime(Duration.ofSeconds(5));
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         List<Future<?>> workers = new ArrayList<>();
         for (int t = 0; t < threads; t++) {

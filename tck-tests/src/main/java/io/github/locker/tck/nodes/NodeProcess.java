@@ -130,7 +130,11 @@ public final class NodeProcess implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         if (process.isAlive()) {
-            Signals.send(process, "CONT");
+            try {
+                Signals.send(process, "CONT"); // a paused node cannot die
+            } catch (IllegalStateException endedMeanwhile) {
+                // a node that has done its work exits on its own: nothing left to thaw
+            }
             kill();
         }
     }

@@ -72,7 +72,7 @@ public final class RedisClusterServer implements BeforeAllCallback, AfterAllCall
                             + FORMATION_TIMEOUT + "; node 127.0.0.1:" + node.port() + " says:\n" + info
                             + "\nsee the logs in target/servers");
                 }
-                sleep(50);
+                ServerProcess.sleep(50);
                 info = RedisCli.run(node.port(), "cluster", "info");
             }
         }
@@ -142,14 +142,5 @@ public final class RedisClusterServer implements BeforeAllCallback, AfterAllCall
             }
         }
         throw new IllegalStateException("no node serves slot " + slot + " of '" + key + "':\n" + map);
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

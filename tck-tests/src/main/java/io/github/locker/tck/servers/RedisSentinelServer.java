@@ -68,7 +68,7 @@ public final class RedisSentinelServer implements BeforeAllCallback, AfterAllCal
                         + "127.0.0.1:" + master.port() + " as '" + MASTER_NAME + "' within " + READY_TIMEOUT
                         + "; it answered: " + answer + "; see the logs in target/servers");
             }
-            sleep(50);
+            ServerProcess.sleep(50);
             answer = RedisCli.run(sentinel.port(), "sentinel", "get-master-addr-by-name", MASTER_NAME);
         }
     }
@@ -112,14 +112,5 @@ public final class RedisSentinelServer implements BeforeAllCallback, AfterAllCal
      */
     public String cli(ServerProcess server, String... args) {
         return RedisCli.run(server.port(), args);
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -125,7 +125,8 @@ public final class ServerProcess {
         }
     }
 
-    private static void sleep(long millis) {
+    /** Sleeps, turning an interruption into a test failure (the interrupt flag kept). */
+    static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {

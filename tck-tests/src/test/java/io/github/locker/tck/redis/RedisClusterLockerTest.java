@@ -8,6 +8,7 @@ import io.github.locker.Locker;
 import io.github.locker.spi.BackendConfig;
 import io.github.locker.spi.LockerBackend;
 import io.github.locker.spi.LockerDriver;
+import io.github.locker.tck.Contention;
 import io.github.locker.tck.Nodes;
 import io.github.locker.tck.servers.RedisClusterServer;
 import io.github.locker.tck.servers.ServerProcess;
@@ -70,41 +71,14 @@ class RedisClusterLockerTest {
 
     @Test
     void onlyOneHolderAtATimeAcrossTwoBackendsAndEightThreadsEach() throws Exception {
-        int threadsPerBackend = 8;
         int iterations = 100;
-        List<Locker> lockers = List.of(newLocker(), newLocker());
-        AtomicInteger holdersNow = new AtomicInteger();
-        AtomicInteger mostHoldersAtOnce = new AtomicInteger();
-        int[] counter = {0}; // deliberately unsynchronized: a second holder shows up as a lost increment
-        List<Long> tokensInOrder = Collections.synchronizedList(new ArrayList<>());
-        List<Future<?>> workers = new ArrayList<>();
-        long start = System.nanoTime();
-        for (Locker locker : lockers) {
-            for (int t = 0; t < threadsPerBackend; t++) {
-                workers.add(threads.submit(() -> {
-                    for (int i = 0; i < iterations; i++) {
-                        try (Lock lock = locker.lock(key)) {
-                            mostHoldersAtOnce.accumulateAndGet(holdersNow.incrementAndGet(), Math::max);
-                            int read = counter[0];
-                            Thread.yield();
-                            counter[0] = read + 1;
-                            tokensInOrder.add(lock.fencingToken());
-                            holdersNow.decrementAndGet();
-                        }
-                    }
-                    return null;
-                }));
-            }
-        }
-        for (Future<?> worker : workers) {
-            worker.get(25, TimeUnit.SECONDS);
-        }
-        int total = lockers.size() * threadsPerBackend * iterations;
-        System.out.printf("%s: %d acquisitions of one key in %d ms%n", getClass().getSimpleName(), total,
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
-        assertThat(mostHoldersAtOnce).hasValue(1);
-        assertThat(counter[0]).as("increments made under the lock").isEqualTo(total);
-        assertThat(tokensInOrder).as("fencing tokens in the order the lock was taken")
+        Contention.Result run = Contention.run(List.of(newLocker(), newLocker()), 8, iterations, key, threads,
+                Duration.ofSeconds(25));
+        int total = 2 * 8 * iterations;
+        System.out.printf("%s: %d acquisitions of one key in %d ms%n", getClass().getSimpleName(), total, run.millis());
+        assertThat(run.mostHoldersAtOnce()).isEqualTo(1);
+        assertThat(run.increments()).as("increments made under the lock").isEqualTo(total);
+        assertThat(run.tokensInOrder()).as("fencing tokens in the order the lock was taken")
                 .hasSize(total).isSorted().doesNotHaveDuplicates();
     }
 

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Builds the library and the benchmarks, starts redis-server and etcd on loopback, runs every
+# JMH benchmark of benchmarks/ against them (ours beside its baselines), prints the markdown table
+# and writes it to benchmarks/RESULTS.md. About 7 to 8 minutes on 2 cores. Needs redis-server and etcd
+# (see the README's set-up). An optional argument selects benchmarks by regular expression.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+started=$SECONDS
+
+# package, not install: the reactor resolves the modules from this tree, ~/.m2 is left alone
+mvn -B -q -pl api,impl,tck-tests,benchmarks -am package -DskipTests
+
+cd benchmarks
+java -cp "target/classes:$(cat target/classpath.txt)" io.github.locker.benchmarks.RunBenchmarks RESULTS.md "$@"
+echo "run.sh took $((SECONDS - started)) s (build included)"

@@ -1,0 +1,40 @@
+package io.github.locker.benchmarks;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.redisson.Redisson;
+import org.redisson.api.RLock;
+import org.redisson.api.RedissonClient;
+import org.redisson.config.Config;
+
+/**
+ * Redisson's {@link RLock} with its defaults (connection pool, threads), its watchdog timeout set
+ * to the lease the other subjects get, so it keeps its locks alive the way ours does.
+ */
+final class RedissonLocks implements LockClient {
+    private final RedissonClient redisson;
+
+    RedissonLocks(Duration lease) {
+        Config config = new Config();
+        config.useSingleServer().setAddress(Loopback.redisUri());
+        config.setLockWatchdogTimeout(lease.toMillis());
+        this.redisson = Redisson.create(config);
+    }
+
+    @Override
+    public Held lock(String key) throws InterruptedException {
+        RLock lock = redisson.getLock("redisson:" + key);
+        // no lease argument: Redisson then renews the lock with its watchdog, as ours does with keep-alive
+        if (!lock.tryLock(Loopback.WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException("Redisson did not get '" + key + "' within " + Loopback.WAIT);
+        }
+        // RLock belongs to a thread; naming the owner lets any thread release it, as a Lock handle can
+        long owner = Thread.currentThread().getId();
+        return () -> lock.unlockAsync(owner).toCompletableFuture().get(Loopback.WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void close() {
+        redisson.shutdown();
+    }
+}

@@ -1,0 +1,291 @@
+package io.github.locker.benchmarks;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.DoublePredicate;
+import java.util.stream.Collectors;
+import org.openjdk.jmh.results.RunResult;
+
+/**
+ * The markdown table of one run: for each goal of issue 9, ours and its baselines, their ratio,
+ * whether the goal is met, and the server-side and client-side figures that say what the cycle
+ * spends. Everything in it is computed from the run's results; a run that is missing shows as such.
+ */
+final class Report {
+    static final String CYCLE = "UncontendedCycleBenchmark";
+    static final String HAND_OFF = "HandOffBenchmark.cycle";
+    static final String SCALE = "KeepAliveScaleBenchmark.holdThreeLeasePeriods";
+    static final String INTERCEPTOR = "LockedInterceptorBenchmark";
+    private static final String[] PROBE_FIGURES = {"round trips/cycle", "client CPU µs/cycle", "server CPU µs/cycle"};
+
+    /** One line of the table. {@code subject}/{@code benchmark}/{@code params} name ours' run, for profiling. */
+    record Row(String item, String measure, String ours, String baselines, String ratio, String goal, Verdict verdict,
+            String evidence, String benchmark, Map<String, String> params) {
+    }
+
+    /** Whether a goal is met; {@code MISSING} when a run it needs did not run. */
+    enum Verdict {
+        MET("met"), NOT_MET("**not met**"), MISSING("not measured"), INFO("");
+
+        final String text;
+
+        Verdict(String text) {
+            this.text = text;
+        }
+    }
+
+    private final Results results;
+    private final List<Row> rows = new ArrayList<>();
+
+    Report(Results results) {
+        this.results = results;
+        cycles("1 Redis", Subject.OURS_REDIS, Subject.FLOOR_REDIS, Subject.REDISSON, 1.10);
+        cycles("2 etcd", Subject.OURS_ETCD, Subject.FLOOR_ETCD, Subject.JETCD_LOCK, 1.25);
+        handOff("3 Redis", Subject.OURS_REDIS);
+        handOff("3 etcd", Subject.OURS_ETCD);
+        redisRenewals();
+        etcdRenewals();
+        heapPerLock();
+        interceptor("redis", "a Redis lock cycle");
+        interceptor("held", "re-entering a held lock (no round trip)");
+    }
+
+    List<Row> rows() {
+        return rows;
+    }
+
+    private void cycles(String item, Subject ours, Subject floor, Subject library, double latencyGoal) {
+        for (String method : new String[] {"oneThread", "eightThreads"}) {
+            int threads = method.equals("oneThread") ? 1 : 8;
+            String benchmark = CYCLE + "." + method;
+            Optional<Double> mine = results.score(benchmark, subject(ours));
+            Optional<Double> floorScore = results.score(benchmark, subject(floor));
+            Optional<Double> libraryScore = results.score(benchmark, subject(library));
+            add(item, "uncontended lock+unlock, " + threads + (threads == 1 ? " thread" : " threads") + ": latency µs",
+                    mine.map(us -> micros(benchmark, ours)),
+                    floorScore.map(us -> "floor " + micros(benchmark, floor) + "; " + library.label() + " "
+                            + libraryScore.map(x -> micros(benchmark, library)).orElse("–")),
+                    ratio(mine, floorScore), "≤ " + latencyGoal + "× floor", ratio -> ratio <= latencyGoal,
+                    probe(ours, floor), benchmark, subject(ours));
+            Optional<Double> myRate = mine.map(us -> threads * 1e6 / us);
+            Optional<Double> libraryRate = libraryScore.map(us -> threads * 1e6 / us);
+            add(item, "uncontended lock+unlock, " + threads + (threads == 1 ? " thread" : " threads") + ": cycles/s",
+                    myRate.map(Report::perSecond), libraryRate.map(rate -> library.label() + " " + perSecond(rate)),
+                    ratio(myRate, libraryRate), "≥ 1× " + library.label(), ratio -> ratio >= 1.0,
+                    probe(ours, library), benchmark, subject(ours));
+        }
+    }
+
+    private void handOff(String item, Subject ours) {
+        Optional<Double> p50 = results.figure(HAND_OFF, subject(ours), "hand-off p50 µs");
+        Optional<Double> p99 = results.figure(HAND_OFF, subject(ours), "hand-off p99 µs");
+        String baselines = handOffLatency(Subject.REDISSON)
+                + (ours.onRedis() ? "" : "; " + Subject.JETCD_LOCK.label() + " " + handOffLatency(Subject.JETCD_LOCK));
+        add(item, "hand-off, 16 threads on 2 nodes, one key: unlock → next holder, p50 (p99) µs",
+                p50.map(median -> format(median, 0) + " (" + p99.map(x -> format(x, 0)).orElse("–") + ")"),
+                Optional.of(Subject.REDISSON.label() + " " + baselines), "", "p50 < 2,000 µs",
+                p50.isPresent() ? Optional.of(p50.get() < 2_000) : Optional.empty(), handOffCost(ours), HAND_OFF, subject(ours));
+        Optional<Double> rate = results.score(HAND_OFF, subject(ours));
+        Optional<Double> redisson = results.score(HAND_OFF, subject(Subject.REDISSON));
+        Optional<Double> jetcd = results.score(HAND_OFF, subject(Subject.JETCD_LOCK));
+        add(item, "hand-off rate, cycles/s", rate.map(Report::perSecond),
+                Optional.of(Subject.REDISSON.label() + " " + redisson.map(Report::perSecond).orElse("–")
+                        + (ours.onRedis() ? "" : "; " + Subject.JETCD_LOCK.label() + " " + jetcd.map(Report::perSecond).orElse("–"))),
+                ratio(rate, redisson), "≥ 1× Redisson", ratio -> ratio >= 1.0, handOffCost(ours), HAND_OFF, subject(ours));
+    }
+
+    /** @return what one hand-off cost the server, for ours and the baselines on the same server */
+    private String handOffCost(Subject ours) {
+        List<Subject> subjects = ours.onRedis() ? List.of(ours, Subject.REDISSON) : List.of(ours, Subject.JETCD_LOCK);
+        List<String> names = ours.onRedis() ? List.of("server CPU µs", "commands incl. in scripts")
+                : List.of("server CPU µs", "round trips", "raft proposals");
+        return "per hand-off, " + subjects.stream().map(Subject::id).collect(Collectors.joining(" vs ")) + ": "
+                + names.stream().map(name -> name + " " + subjects.stream()
+                        .map(subject -> results.figure(HAND_OFF, subject(subject), name + "/hand-off").map(x -> format(x, 1)).orElse("–"))
+                        .collect(Collectors.joining(" vs "))).collect(Collectors.joining(", "));
+    }
+
+    private String handOffLatency(Subject subject) {
+        return results.figure(HAND_OFF, subject(subject), "hand-off p50 µs").map(x -> format(x, 0)).orElse("–") + " ("
+                + results.figure(HAND_OFF, subject(subject), "hand-off p99 µs").map(x -> format(x, 0)).orElse("–") + ")";
+    }
+
+    private void redisRenewals() {
+        Optional<Double> growth = renewalGrowth(Subject.OURS_REDIS);
+        add("4 Redis", "10,000 locks kept alive: renewal round trips per tick (with 100 locks → with 10,000)",
+                Optional.of(renewals(Subject.OURS_REDIS)),
+                Optional.of(Subject.REDISSON.label() + " " + renewals(Subject.REDISSON)),
+                growth.map(x -> format(x, 1) + "× for 100× the locks"),
+                "batched: grows < 50× (linear: 100×)", growth.map(x -> x < 50),
+                "renewal round trips/s with 10,000: ours " + scaleFigure(Subject.OURS_REDIS, "renewal round trips/s", 0)
+                        + ", Redisson " + scaleFigure(Subject.REDISSON, "renewal round trips/s", 0)
+                        + "; Redis commands/s incl. in scripts: ours " + scaleFigure(Subject.OURS_REDIS, "server commands/s", 0)
+                        + ", Redisson " + scaleFigure(Subject.REDISSON, "server commands/s", 0),
+                SCALE, Map.of("subject", Subject.OURS_REDIS.id(), "held", "10000"));
+    }
+
+    private void etcdRenewals() {
+        Optional<Double> streams = results.figure(SCALE, scale(Subject.OURS_ETCD, 10_000), "keep-alive streams opened");
+        Optional<Double> growth = renewalGrowth(Subject.OURS_ETCD);
+        Optional<Boolean> met = streams.flatMap(opened -> growth.map(grows -> opened <= 1 && grows < 2));
+        add("4 etcd", "10,000 locks kept alive: keep-alive streams opened; keep-alive messages per tick (100 → 10,000)",
+                Optional.of(streams.map(x -> format(x, 0)).orElse("–") + " stream; " + renewals(Subject.OURS_ETCD)),
+                Optional.empty(), growth.map(x -> format(x, 1) + "× for 100× the locks"),
+                "O(1): one stream, flat messages", met,
+                "etcd messages received/s with 10,000: " + scaleFigure(Subject.OURS_ETCD, "server commands/s", 1),
+                SCALE, Map.of("subject", Subject.OURS_ETCD.id(), "held", "10000"));
+    }
+
+    private void heapPerLock() {
+        String all = List.of(Subject.OURS_REDIS, Subject.OURS_ETCD, Subject.REDISSON).stream()
+                .map(subject -> subject.label() + " " + scaleFigure(subject, "heap B/held lock", 0))
+                .collect(Collectors.joining("; "));
+        rows.add(new Row("4", "heap per held lock, bytes (10,000 held, after full GC)", all, "", "", "no goal",
+                Verdict.INFO, "", SCALE, Map.of()));
+    }
+
+    private void interceptor(String lock, String what) {
+        Map<String, String> params = Map.of("lock", lock);
+        Optional<Double> direct = results.score(INTERCEPTOR + ".direct", params);
+        Optional<Double> intercepted = results.score(INTERCEPTOR + ".intercepted", params);
+        Optional<Double> overhead = intercepted.flatMap(via -> direct.map(plain -> via - plain));
+        // A difference smaller than the iterations' own spread is not a measurement of it: no verdict then.
+        Optional<Double> spread = results.range(INTERCEPTOR + ".direct", params).flatMap(plain ->
+                results.range(INTERCEPTOR + ".intercepted", params).map(via -> Math.max(plain[1] - plain[0], via[1] - via[0])));
+        boolean resolvable = spread.map(x -> x < 5).orElse(true);
+        String goal = resolvable ? "overhead < 5 µs"
+                : "overhead < 5 µs: no verdict, the iterations spread " + spread.map(x -> format(x, 0)).orElse("–") + " µs";
+        Verdict verdict = !resolvable ? Verdict.INFO : verdict(overhead.map(x -> x < 5));
+        rows.add(new Row("5", "@Locked on Weld SE vs Locker.call, " + what + ": µs per call",
+                intercepted.map(x -> "@Locked " + format(x, 2) + spread(INTERCEPTOR + ".intercepted", params, 2)).orElse("–"),
+                direct.map(x -> "Locker.call " + format(x, 2) + spread(INTERCEPTOR + ".direct", params, 2)).orElse(""),
+                overhead.map(x -> (x >= 0 ? "+" : "") + format(x, 2) + " µs").orElse("–"), goal, verdict, "",
+                INTERCEPTOR + ".intercepted", params));
+    }
+
+    private static Verdict verdict(Optional<Boolean> met) {
+        return met.map(yes -> yes ? Verdict.MET : Verdict.NOT_MET).orElse(Verdict.MISSING);
+    }
+
+    private void add(String item, String measure, Optional<String> ours, Optional<String> baselines,
+            Optional<Double> ratio, String goal, DoublePredicate met, String evidence, String benchmark,
+            Map<String, String> params) {
+        add(item, measure, ours, baselines, ratio.map(x -> format(x, 2) + "×").orElse("–"), goal,
+                ratio.map(met::test), evidence, benchmark, params);
+    }
+
+    private void add(String item, String measure, Optional<String> ours, Optional<String> baselines, String ratio,
+            String goal, Optional<Boolean> met, String evidence, String benchmark, Map<String, String> params) {
+        rows.add(new Row(item, measure, ours.orElse("–"), baselines.orElse(""), ratio, goal, verdict(met), evidence,
+                benchmark, params));
+    }
+
+    private void add(String item, String measure, Optional<String> ours, Optional<String> baselines,
+            Optional<String> ratio, String goal, Optional<Boolean> met, String evidence, String benchmark,
+            Map<String, String> params) {
+        add(item, measure, ours, baselines, ratio.orElse("–"), goal, met, evidence, benchmark, params);
+    }
+
+    /** @return "client CPU, server CPU and round trips per cycle" of ours beside a baseline's */
+    private String probe(Subject ours, Subject other) {
+        String benchmark = CYCLE + ".oneThread";
+        StringBuilder text = new StringBuilder("per cycle, ours vs ").append(other.id()).append(": ");
+        for (int i = 0; i < PROBE_FIGURES.length; i++) {
+            String name = PROBE_FIGURES[i];
+            text.append(i == 0 ? "" : ", ").append(name.replace("/cycle", "")).append(' ')
+                    .append(results.figure(benchmark, subject(ours), name).map(x -> format(x, 1)).orElse("–"))
+                    .append(" vs ")
+                    .append(results.figure(benchmark, subject(other), name).map(x -> format(x, 1)).orElse("–"));
+        }
+        text.append("; ours' client CPU µs by thread: ").append(results.figures(benchmark, subject(ours), ServerCost.THREAD_FIGURE)
+                .entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .map(group -> group.getKey() + " " + format(group.getValue(), 1)).collect(Collectors.joining(", ")));
+        return text.toString();
+    }
+
+    private String micros(String benchmark, Subject subject) {
+        Map<String, String> params = subject(subject);
+        return format(results.score(benchmark, params).orElseThrow(), 1) + spread(benchmark, params, 1);
+    }
+
+    /** @return " (lowest–highest iteration)" */
+    private String spread(String benchmark, Map<String, String> params, int decimals) {
+        return results.range(benchmark, params)
+                .map(range -> " (" + format(range[0], decimals) + "–" + format(range[1], decimals) + ")").orElse("");
+    }
+
+    private String renewals(Subject subject) {
+        return scaleFigure(subject, 100, "round trips/renewal tick", 1) + " → "
+                + scaleFigure(subject, 10_000, "round trips/renewal tick", 1);
+    }
+
+    private Optional<Double> renewalGrowth(Subject subject) {
+        return results.figure(SCALE, scale(subject, 10_000), "round trips/renewal tick").flatMap(many ->
+                results.figure(SCALE, scale(subject, 100), "round trips/renewal tick").map(few -> many / few));
+    }
+
+    private String scaleFigure(Subject subject, String name, int decimals) {
+        return scaleFigure(subject, 10_000, name, decimals);
+    }
+
+    private String scaleFigure(Subject subject, int held, String name, int decimals) {
+        return results.figure(SCALE, scale(subject, held), name).map(x -> format(x, decimals)).orElse("–");
+    }
+
+    private static Map<String, String> subject(Subject subject) {
+        return Map.of("subject", subject.id());
+    }
+
+    private static Map<String, String> scale(Subject subject, int held) {
+        return Map.of("subject", subject.id(), "held", Integer.toString(held));
+    }
+
+    private static Optional<Double> ratio(Optional<Double> ours, Optional<Double> baseline) {
+        return ours.flatMap(mine -> baseline.map(theirs -> mine / theirs));
+    }
+
+    private static String perSecond(double rate) {
+        return format(rate, 0);
+    }
+
+    static String format(double value, int decimals) {
+        return String.format(Locale.ROOT, "%,." + decimals + "f", value);
+    }
+
+    /** @return the goals table */
+    String goalsTable() {
+        StringBuilder table = new StringBuilder(
+                "| # | measure | ours | baselines | ratio | goal | verdict | where the cycle's cost is |\n"
+                        + "| --- | --- | --- | --- | --- | --- | --- | --- |\n");
+        for (Row row : rows) {
+            table.append("| ").append(String.join(" | ", row.item(), row.measure(), row.ours(), row.baselines(),
+                    row.ratio(), row.goal(), row.verdict().text, row.evidence())).append(" |\n");
+        }
+        return table.toString();
+    }
+
+    /** @return every run's score and figures, for the record */
+    String allRunsTable() {
+        StringBuilder table = new StringBuilder("| benchmark | parameters | score | figures |\n| --- | --- | --- | --- |\n");
+        for (RunResult run : results.all()) {
+            String name = run.getParams().getBenchmark();
+            name = name.substring(name.lastIndexOf('.', name.lastIndexOf('.') - 1) + 1);
+            Map<String, String> params = new TreeMap<>();
+            run.getParams().getParamsKeys().forEach(key -> params.put(key, run.getParams().getParam(key)));
+            String score = format(run.getPrimaryResult().getScore(), 2)
+                    + (Double.isNaN(run.getPrimaryResult().getScoreError()) ? ""
+                            : " ± " + format(run.getPrimaryResult().getScoreError(), 2))
+                    + " " + run.getPrimaryResult().getScoreUnit();
+            String figures = run.getSecondaryResults().values().stream()
+                    .map(figure -> figure.getLabel() + " " + format(figure.getScore(), 2))
+                    .collect(Collectors.joining("; "));
+            table.append("| ").append(name).append(" | ").append(params).append(" | ").append(score).append(" | ")
+                    .append(figures).append(" |\n");
+        }
+        return table.toString();
+    }
+}

@@ -1,0 +1,66 @@
+package io.github.locker.benchmarks;
+
+import java.time.Duration;
+import java.util.Arrays;
+
+/** What a benchmark measures: ours on a driver, or one of its baselines. JMH names them by {@link #id}. */
+enum Subject {
+    OURS_REDIS("ours-redis", "ours (Redis)"),
+    /** Raw Lettuce: SET NX PX, then a compare-and-delete script. Two round trips: the physical floor. */
+    FLOOR_REDIS("floor-redis", "floor: raw Lettuce SET NX PX + compare-and-delete"),
+    REDISSON("redisson", "Redisson RLock"),
+    OURS_ETCD("ours-etcd", "ours (etcd)"),
+    /** Raw jetcd: a put-if-absent transaction on a lease, then a delete. Two round trips: the floor. */
+    FLOOR_ETCD("floor-etcd", "floor: raw jetcd put-if-absent txn + delete"),
+    /** etcd's own Lock service (v3lock), called through jetcd on an existing lease. */
+    JETCD_LOCK("jetcd-lock", "jetcd Lock service");
+
+    private final String id;
+    private final String label;
+
+    Subject(String id, String label) {
+        this.id = id;
+        this.label = label;
+    }
+
+    /** @return the name in JMH's {@code subject} parameter */
+    String id() {
+        return id;
+    }
+
+    /** @return what the report calls it */
+    String label() {
+        return label;
+    }
+
+    /** @return whether it runs on Redis (else on etcd) */
+    boolean onRedis() {
+        return this == OURS_REDIS || this == FLOOR_REDIS || this == REDISSON;
+    }
+
+    /**
+     * @param id a JMH parameter value
+     * @return the subject of that name
+     */
+    static Subject of(String id) {
+        return Arrays.stream(values()).filter(subject -> subject.id.equals(id)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no benchmark subject '" + id + "'"));
+    }
+
+    /**
+     * Connects one node of this subject to this run's server.
+     *
+     * @param lease the lease (watchdog timeout, TTL) its locks get; kept alive where the subject does that
+     * @return a client that owns its connections
+     */
+    LockClient open(Duration lease) {
+        return switch (this) {
+            case OURS_REDIS -> OursClient.redis(lease);
+            case FLOOR_REDIS -> new LettuceFloor(lease);
+            case REDISSON -> new RedissonLocks(lease);
+            case OURS_ETCD -> OursClient.etcd(lease);
+            case FLOOR_ETCD -> new EtcdFloor(lease);
+            case JETCD_LOCK -> new JetcdLockService(lease);
+        };
+    }
+}
