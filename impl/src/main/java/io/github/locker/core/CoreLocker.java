@@ -1,6 +1,7 @@
 package io.github.locker.core;
 
 import io.github.locker.LeaderLoop;
+import io.github.locker.LockBackendException;
 import io.github.locker.Lock;
 import io.github.locker.LockLost;
 import io.github.locker.LockNotAcquiredException;
@@ -32,6 +33,7 @@ public final class CoreLocker implements Locker {
     private final Executor asyncExecutor;
     private final Consumer<LockLost> onLost;
     private final LeaderLoops loops;
+    private final LockerMetrics metrics;
     /** Locks this thread holds on this locker, by key: the reentrancy count lives here, not on the backend. */
     private final ThreadLocal<Map<String, Holding>> holdingsOfThread = ThreadLocal.withInitial(HashMap::new);
 
@@ -51,6 +53,7 @@ public final class CoreLocker implements Locker {
         this.asyncExecutor = asyncExecutor;
         this.onLost = onLost;
         this.loops = loops;
+        this.metrics = LockerMetrics.forLocker(name);
     }
 
     @Override
@@ -146,17 +149,28 @@ public final class CoreLocker implements Locker {
 
     private Holding acquireNew(String key, LockOptions options, Consumer<Holding> onReleased, Runnable alsoOnLost) {
         Deadline deadline = options.waitTime().map(Deadline::after).orElse(Deadline.forever());
-        LeaseLossListener reporter = lossReporter(key, alsoOnLost);
+        LockerMetrics.Acquisition acquisition = metrics.start();
+        LeaseLossListener reporter = lossReporter(key, acquisition, alsoOnLost);
+        Lease lease;
         try {
-            Lease lease = options.retryCount() == 0
+            lease = options.retryCount() == 0
                     ? engine.acquire(key, options, deadline, reporter)
                     : acquireWithRetries(key, options, deadline, reporter);
-            return lease == null ? null : new Holding(lease, onReleased);
         } catch (InterruptedException interrupted) {
+            acquisition.ended(LockerMetrics.Outcome.INTERRUPTED);
             Thread.currentThread().interrupt();
             throw new LockNotAcquiredException(key, "Waiting for lock '" + key + "' on locker '" + name
                     + "' was interrupted");
+        } catch (LockBackendException unreachable) {
+            acquisition.ended(LockerMetrics.Outcome.ERROR);
+            throw unreachable;
         }
+        if (lease == null) {
+            acquisition.ended(waits(options) ? LockerMetrics.Outcome.TIMEOUT : LockerMetrics.Outcome.BUSY);
+            return null;
+        }
+        acquisition.ended(LockerMetrics.Outcome.ACQUIRED);
+        return new Holding(lease, acquisition, onReleased);
     }
 
     private Lease acquireWithRetries(String key, LockOptions options, Deadline deadline, LeaseLossListener reporter)
@@ -171,8 +185,10 @@ public final class CoreLocker implements Locker {
         }
     }
 
-    private LeaseLossListener lossReporter(String key, Runnable alsoOnLost) {
+    private LeaseLossListener lossReporter(String key, LockerMetrics.Acquisition acquisition, Runnable alsoOnLost) {
         return (lease, reason, cause) -> {
+            acquisition.released();
+            metrics.lost();
             // first the holder's own reaction (a leader loop interrupting its body), then the listeners
             alsoOnLost.run();
             try {
@@ -194,6 +210,11 @@ public final class CoreLocker implements Locker {
         String attempts = options.retryCount() == 0 ? "one attempt"
                 : (1 + options.retryCount()) + " attempts " + options.retryInterval() + " apart";
         return new LockNotAcquiredException(key, where + " is held by another owner (" + attempts + ")");
+    }
+
+    /** @return whether a call with these options waits for a busy lock (so giving up is a timeout) */
+    private static boolean waits(LockOptions options) {
+        return options.waitTime().map(wait -> !wait.isZero()).orElse(true);
     }
 
     private static void checkArguments(String key, LockOptions options) {

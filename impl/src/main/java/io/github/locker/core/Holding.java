@@ -1,20 +1,24 @@
 package io.github.locker.core;
 
+import io.github.locker.LockBackendException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /** One backend lease and the number of handles still open on it (more than one when reentered). */
 final class Holding {
     private final Lease lease;
+    private final LockerMetrics.Acquisition acquisition;
     private final Consumer<Holding> onReleased;
     private final AtomicInteger openHandles = new AtomicInteger(1);
 
     /**
      * @param lease the backend lease
+     * @param acquisition the metrics of the acquisition that took it, told of its release
      * @param onReleased run by the thread that closes the last handle, after the lease is released
      */
-    Holding(Lease lease, Consumer<Holding> onReleased) {
+    Holding(Lease lease, LockerMetrics.Acquisition acquisition, Consumer<Holding> onReleased) {
         this.lease = lease;
+        this.acquisition = acquisition;
         this.onReleased = onReleased;
     }
 
@@ -42,7 +46,11 @@ final class Holding {
         }
         try {
             return lease.release();
+        } catch (LockBackendException unreachable) {
+            acquisition.releaseFailed();
+            throw unreachable;
         } finally {
+            acquisition.released();
             onReleased.accept(this);
         }
     }

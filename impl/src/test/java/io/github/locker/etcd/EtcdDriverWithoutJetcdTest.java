@@ -2,10 +2,9 @@ package io.github.locker.etcd;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.locker.HidingClassLoader;
 import io.github.locker.spi.BackendConfig;
 import io.github.locker.spi.LockerDriver;
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -16,41 +15,9 @@ import org.junit.jupiter.api.Test;
  */
 class EtcdDriverWithoutJetcdTest {
 
-    /** Defines this library's classes itself, so their class lookups go through it, and hides jetcd. */
-    static final class WithoutJetcd extends ClassLoader {
-        WithoutJetcd(ClassLoader parent) {
-            super(parent);
-        }
-
-        @Override
-        protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-            if (name.startsWith("io.etcd.")) {
-                throw new ClassNotFoundException(name + " (hidden: the application has no jetcd-core)");
-            }
-            if (!name.startsWith("io.github.locker.")) {
-                return super.loadClass(name, resolve);
-            }
-            synchronized (getClassLoadingLock(name)) {
-                Class<?> loaded = findLoadedClass(name);
-                if (loaded == null) {
-                    try (InputStream bytecode = getParent().getResourceAsStream(name.replace('.', '/') + ".class")) {
-                        if (bytecode == null) {
-                            throw new ClassNotFoundException(name);
-                        }
-                        byte[] bytes = bytecode.readAllBytes();
-                        loaded = defineClass(name, bytes, 0, bytes.length);
-                    } catch (IOException unreadable) {
-                        throw new ClassNotFoundException(name, unreadable);
-                    }
-                }
-                return loaded;
-            }
-        }
-    }
-
     @Test
     void theDriverLoadsAndItsCheckNamesTheDependencyToAdd() throws Exception {
-        ClassLoader application = new WithoutJetcd(getClass().getClassLoader());
+        ClassLoader application = new HidingClassLoader(getClass().getClassLoader(), "io.etcd.", "jetcd-core");
         Class<?> configType = application.loadClass(BackendConfig.class.getName());
         Object section = configType.getMethod("of", String.class, String.class, Map.class)
                 .invoke(null, "etcd", "main", Map.of("endpoints", "http://127.0.0.1:2379"));

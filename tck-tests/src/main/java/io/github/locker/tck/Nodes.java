@@ -63,10 +63,18 @@ public final class Nodes implements BeforeEachCallback, AfterEachCallback {
 
     /** @return a locker on a backend connection of its own */
     public Locker newLocker() {
+        return newLocker("test");
+    }
+
+    /**
+     * @param name the locker's name (what its messages and meters are tagged with)
+     * @return a locker of that name on a backend connection of its own
+     */
+    public Locker newLocker(String name) {
         LockerBackend backend = LockerDriver.find(driver).orElseThrow()
                 .connect(BackendConfig.of(driver, "tck", section.get()));
         backends.add(backend);
-        return backend.locker("test", LockOptions.defaults(), PREFIX);
+        return backend.locker(name, LockOptions.defaults(), PREFIX);
     }
 
     /** @return this test's key */

@@ -1,0 +1,16 @@
+package io.github.locker.tck.metrics;
+
+import io.github.locker.tck.RedisTckBackend;
+import io.github.locker.tck.TckBackend;
+import io.github.locker.tck.servers.RedisServer;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class RedisMetricsTest extends MetricsContract {
+    @RegisterExtension
+    static final RedisServer REDIS = new RedisServer();
+
+    @Override
+    protected TckBackend backend() {
+        return new RedisTckBackend(REDIS);
+    }
+}
