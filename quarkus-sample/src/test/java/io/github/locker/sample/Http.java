@@ -2,6 +2,7 @@ package io.github.locker.sample;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -20,7 +21,7 @@ final class Http {
      *
      * @param status the HTTP status
      * @param raw the body as sent
-     * @param body the body parsed
+     * @param body the body parsed, when it is JSON
      * @param response the whole response, for its headers
      */
     record Answer(int status, String raw, JsonNode body, HttpResponse<String> response) {
@@ -44,7 +45,10 @@ final class Http {
         try {
             HttpResponse<String> response = CLIENT.send(request.timeout(Duration.ofSeconds(30)).build(),
                     HttpResponse.BodyHandlers.ofString());
-            return new Answer(response.statusCode(), response.body(), JSON.readTree(response.body()), response);
+            boolean json = response.headers().firstValue("Content-Type").orElse("").contains("json");
+            // a metrics scrape is plain text: its body is read raw
+            JsonNode body = json ? JSON.readTree(response.body()) : MissingNode.getInstance();
+            return new Answer(response.statusCode(), response.body(), body, response);
         } catch (IOException failure) {
             throw new UncheckedIOException(failure);
         } catch (InterruptedException interrupted) {
