@@ -26,6 +26,7 @@ import org.eclipse.microprofile.config.Config;
  * locker.&lt;name&gt;.keep-alive=true
  * locker.&lt;name&gt;.retry-count=0 / retry-interval=100ms
  * locker.&lt;name&gt;.key-prefix=locker:
+ * locker.&lt;name&gt;.connect-at-startup=false  # true: connect while the container starts, fail it when unreachable
  * </pre>
  * Immutable; every problem found while reading is kept, named by property, for the deployment to report.
  */
@@ -88,13 +89,9 @@ final class LockerConfiguration {
         if (wait.isPresent()) {
             defaults = apply(own + "wait-time", wait.get(), defaults::withWaitTime, defaults, problems);
         }
-        Optional<String> keepAlive = setting.apply("keep-alive");
+        Optional<Boolean> keepAlive = setting.apply("keep-alive").map(text -> bool(text, own + "keep-alive", problems));
         if (keepAlive.isPresent()) {
-            if (keepAlive.get().equalsIgnoreCase("true") || keepAlive.get().equalsIgnoreCase("false")) {
-                defaults = defaults.withKeepAlive(Boolean.parseBoolean(keepAlive.get()));
-            } else {
-                problems.add(Problems.notABoolean(own + "keep-alive", keepAlive.get()));
-            }
+            defaults = defaults.withKeepAlive(keepAlive.get());
         }
         Optional<String> retryCount = setting.apply("retry-count");
         Optional<Duration> retryInterval = setting.apply("retry-interval")
@@ -106,7 +103,10 @@ final class LockerConfiguration {
                     interval -> current.withRetry(count, interval), defaults, problems);
         }
         String keyPrefix = values.apply(own + "key-prefix").orElse(DEFAULT_KEY_PREFIX);
-        return new LockerDefinition(name, driver, BackendConfig.of(driver, instance, section), defaults, keyPrefix);
+        boolean connectAtStartup = setting.apply("connect-at-startup")
+                .map(text -> bool(text, own + "connect-at-startup", problems)).orElse(false);
+        return new LockerDefinition(name, driver, BackendConfig.of(driver, instance, section), defaults, keyPrefix,
+                connectAtStartup);
     }
 
     private static <T> LockOptions apply(String property, T value, Function<T, LockOptions> with, LockOptions unchanged,
@@ -126,6 +126,15 @@ final class LockerConfiguration {
             problems.add(unreadable.getMessage());
             return null;
         }
+    }
+
+    /** @return the value, or false (and a problem kept) when it is neither true nor false */
+    private static boolean bool(String text, String property, List<String> problems) {
+        if (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false")) {
+            return Boolean.parseBoolean(text);
+        }
+        problems.add(Problems.notABoolean(property, text));
+        return false;
     }
 
     private static int integer(String text, String property, List<String> problems) {

@@ -1,5 +1,6 @@
 package io.github.locker.cdi;
 
+import io.github.locker.LockException;
 import io.github.locker.LockLost;
 import io.github.locker.Locker;
 import io.github.locker.core.BackendReplies;
@@ -13,6 +14,8 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.spi.DeploymentException;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -29,6 +32,8 @@ import org.eclipse.microprofile.config.ConfigProvider;
  */
 @Singleton
 public class LockerRegistry {
+    /** How long a locker that connects at start-up waits for its backend's answer. */
+    static final Duration STARTUP_PING_TIMEOUT = Duration.ofSeconds(5);
     private final LockerConfiguration configuration;
     private final DeploymentRules rules;
     private final Map<String, LockerBackend> backendsBySection = new ConcurrentHashMap<>();
@@ -53,9 +58,27 @@ public class LockerRegistry {
 
     void checkAtStartup(@Observes @Initialized(ApplicationScoped.class) Object started) {
         List<String> problems = rules.checkConfiguration();
+        if (problems.isEmpty()) {
+            problems = connectAtStartup();
+        }
         if (!problems.isEmpty()) {
             throw new DeploymentException(Problems.deploymentFailed(problems));
         }
+    }
+
+    /** @return why each locker configured to connect at start-up could not reach its backend */
+    private List<String> connectAtStartup() {
+        List<String> problems = new ArrayList<>();
+        configuration.lockers().values().stream().filter(LockerDefinition::connectAtStartup).forEach(definition -> {
+            try {
+                locker(definition.name());
+                backend(definition).ping(STARTUP_PING_TIMEOUT);
+            } catch (LockException | IllegalArgumentException unusable) {
+                problems.add(Problems.unreachableAtStartup(definition.name(), definition.backend().section(),
+                        unusable.getMessage()));
+            }
+        });
+        return problems;
     }
 
     /**

@@ -68,6 +68,13 @@ final class Problems {
         return where + " has " + member + " = \"" + value + "\", which is invalid: " + why + ".";
     }
 
+    static String unreachableAtStartup(String locker, String section, String cause) {
+        return "Locker '" + locker + "' could not use its backend " + section + " while the application started "
+                + "(locker." + locker + ".connect-at-startup=true): " + cause + " Fix the server or the " + section
+                + ".* settings, or set locker." + locker + ".connect-at-startup=false to connect on first use "
+                + "(the readiness check then reports the backend).";
+    }
+
     static String deploymentFailed(List<String> problems) {
         StringBuilder message = new StringBuilder("locker found ").append(problems.size())
                 .append(problems.size() == 1 ? " problem" : " problems").append(" in this deployment:");

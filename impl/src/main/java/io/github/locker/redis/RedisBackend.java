@@ -138,9 +138,26 @@ final class RedisBackend implements LockerBackend {
                 client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
             }
             resources.shutdown(0, 2, TimeUnit.SECONDS);
-            throw new LockBackendException(null, settings.address() + " is unreachable: " + unreachable.getMessage()
-                    + " (check redis.*.uri, credentials and that Redis is running)", unreachable);
+            throw new LockBackendException(null, whyUnusable(settings, unreachable), unreachable);
         }
+    }
+
+    /** @return the connection failure told as its cause and its fix: a refused password reads as such, not as "unreachable" */
+    private static String whyUnusable(RedisSettings settings, RuntimeException failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            String message = String.valueOf(cause.getMessage());
+            if (message.contains("WRONGPASS") || message.contains("NOAUTH") || message.contains("invalid password")) {
+                return settings.address() + " refused the credentials (" + message + "): check "
+                        + settings.section() + ".username and " + settings.section() + ".password (or the user and password "
+                        + "in " + settings.section() + ".uri)";
+            }
+            if (cause instanceof javax.net.ssl.SSLException) {
+                return settings.address() + " failed the TLS handshake (" + message + "): check that the server speaks "
+                        + "TLS and that " + settings.section() + ".tls.ca-file holds the CA that signed its certificate";
+            }
+        }
+        return settings.address() + " is unreachable: " + failure.getMessage() + " (check " + settings.section()
+                + ".uri, credentials and that Redis is running)";
     }
 
     private void listenForReleases() {

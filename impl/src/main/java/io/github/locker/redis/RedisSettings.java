@@ -15,7 +15,8 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /** A checked {@code redis.<id>.*} section: where Redis is and how long a command may take. */
-record RedisSettings(List<RedisURI> uris, boolean cluster, Duration commandTimeout, Optional<Path> caFile, String address) {
+record RedisSettings(String section, List<RedisURI> uris, boolean cluster, Duration commandTimeout, Optional<Path> caFile,
+        String address) {
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
 
     static List<String> problems(BackendConfig config) {
@@ -56,7 +57,7 @@ record RedisSettings(List<RedisURI> uris, boolean cluster, Duration commandTimeo
             throw new IllegalArgumentException("'" + config.section() + ".tls.ca-file' names a file that cannot be read: "
                     + caFile.get());
         }
-        return new RedisSettings(List.copyOf(uris), cluster, timeout, caFile, describe(uris, cluster));
+        return new RedisSettings(config.section(), List.copyOf(uris), cluster, timeout, caFile, describe(uris, cluster));
     }
 
     private static RedisURI parseUri(String text, String property, BackendConfig config) {

@@ -9,6 +9,7 @@ import io.github.locker.cdi.LockerExtension;
 import io.github.locker.tck.servers.RedisServer;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import org.jboss.weld.environment.se.Weld;
@@ -25,6 +26,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ExtensionTwinsTest {
     @RegisterExtension
     static final RedisServer REDIS = new RedisServer();
+    private static final String PASSWORD = "pw-" + UUID.randomUUID();
+    @RegisterExtension
+    static final RedisServer WITH_USER = RedisServer.withUser("alice", PASSWORD);
 
     private static final String REDIS_MAIN = "redis://127.0.0.1:1";
 
@@ -74,6 +78,64 @@ class ExtensionTwinsTest {
                 container.shutdown();
             }
         });
+    }
+
+    @ParameterizedTest(name = "build-compatible: {0}")
+    @ValueSource(booleans = {false, true})
+    void aLockerConnectingAtStartupFailsTheStartWhenItsPasswordIsRefused(boolean buildCompatible) {
+        String wrong = "wrong-" + UUID.randomUUID();
+        long start = System.nanoTime();
+        assertThat(failure(buildCompatible, withUser(wrong, "true"), Beans.DefaultLocker.class))
+                .contains("Locker 'main' could not use its backend redis.main while the application started "
+                        + "(locker.main.connect-at-startup=true): ")
+                .contains("Redis at 127.0.0.1:" + WITH_USER.process().port() + " refused the credentials (WRONGPASS")
+                .contains("check redis.main.username and redis.main.password")
+                .contains("or set locker.main.connect-at-startup=false to connect on first use")
+                .doesNotContain(wrong).doesNotContain(PASSWORD);
+        // a refusal, not a hang: the bound only allows for a loaded machine
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
+    }
+
+    @ParameterizedTest(name = "build-compatible: {0}")
+    @ValueSource(booleans = {false, true})
+    void aLockerConnectingAtStartupFailsTheStartWhenItsBackendIsUnreachable(boolean buildCompatible) {
+        assertThat(failure(buildCompatible, Map.of("locker.main.driver", "redis", "redis.main.uri", REDIS_MAIN,
+                "redis.main.timeout", "1s", "locker.main.connect-at-startup", "true"), Beans.DefaultLocker.class))
+                .contains("Locker 'main' could not use its backend redis.main while the application started")
+                .contains("Redis at 127.0.0.1:1 is unreachable");
+    }
+
+    @ParameterizedTest(name = "build-compatible: {0}")
+    @ValueSource(booleans = {false, true})
+    void aConnectAtStartupThatIsNotABooleanFailsTheStart(boolean buildCompatible) {
+        assertThat(failure(buildCompatible, withUser(PASSWORD, "yes"), Beans.DefaultLocker.class))
+                .contains("'locker.main.connect-at-startup' must be true or false, was 'yes'.");
+    }
+
+    @ParameterizedTest(name = "connect at startup: {0}")
+    @ValueSource(strings = {"true", "false"})
+    void withTheRightPasswordTheStartSucceedsAndLocks(String connectAtStartup) {
+        withConfiguration(withUser(PASSWORD, connectAtStartup), () -> {
+            try (WeldContainer container = weld(false, Beans.DefaultLocker.class).initialize();
+                    Lock lock = container.select(Beans.DefaultLocker.class).get().locker().lock("twins:" + UUID.randomUUID())) {
+                assertThat(lock.isHeld()).isTrue();
+            }
+        });
+    }
+
+    @ParameterizedTest(name = "build-compatible: {0}")
+    @ValueSource(booleans = {false, true})
+    void aLockerConnectingOnFirstUseStartsDespiteAWrongPassword(boolean buildCompatible) {
+        withConfiguration(withUser("wrong-" + UUID.randomUUID(), "false"), () -> {
+            try (WeldContainer container = weld(buildCompatible, Beans.DefaultLocker.class).initialize()) {
+                assertThat(container.isRunning()).as("the readiness check reports the backend instead").isTrue();
+            }
+        });
+    }
+
+    private static Map<String, String> withUser(String password, String connectAtStartup) {
+        return Map.of("locker.main.driver", "redis", "redis.main.uri", WITH_USER.uri(), "redis.main.username", "alice",
+                "redis.main.password", password, "redis.main.timeout", "3s", "locker.main.connect-at-startup", connectAtStartup);
     }
 
     private static Weld weld(boolean buildCompatible, Class<?>... beans) {

@@ -60,7 +60,8 @@ class RedisSecurityTest {
     void overTlsAServerSignedByAnUntrustedCaIsRefusedClearly() {
         assertThatThrownBy(() -> connect(Map.of("uri", SECURE.uri(), "timeout", "3s")))
                 .isInstanceOf(LockBackendException.class)
-                .hasMessageContaining("Redis at 127.0.0.1:" + SECURE.process().port() + " is unreachable");
+                .hasMessageContaining("Redis at 127.0.0.1:" + SECURE.process().port() + " failed the TLS handshake")
+                .hasMessageContaining("tls.ca-file");
     }
 
     @Test
@@ -99,7 +100,8 @@ class RedisSecurityTest {
             long start = System.nanoTime();
             assertThatThrownBy(() -> connect(section))
                     .isInstanceOf(LockBackendException.class)
-                    .hasMessageContaining("127.0.0.1:" + WITH_USER.process().port())
+                    .hasMessageContaining("Redis at 127.0.0.1:" + WITH_USER.process().port() + " refused the credentials")
+                    .hasMessageContaining("check redis.secure.username and redis.secure.password")
                     .satisfies(failure -> {
                         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
                             everything.append(cause).append('\n');
