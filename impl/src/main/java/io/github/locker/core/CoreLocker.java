@@ -150,7 +150,7 @@ public final class CoreLocker implements Locker {
     private Holding acquireNew(String key, LockOptions options, Consumer<Holding> onReleased, Runnable alsoOnLost) {
         Deadline deadline = options.waitTime().map(Deadline::after).orElse(Deadline.forever());
         LockerMetrics.Acquisition acquisition = metrics.start();
-        LeaseLossListener reporter = lossReporter(key, acquisition, alsoOnLost);
+        AcquisitionListener reporter = lossReporter(key, acquisition, alsoOnLost);
         Lease lease;
         try {
             lease = options.retryCount() == 0
@@ -173,29 +173,38 @@ public final class CoreLocker implements Locker {
         return new Holding(lease, acquisition, onReleased);
     }
 
-    private Lease acquireWithRetries(String key, LockOptions options, Deadline deadline, LeaseLossListener reporter)
+    private Lease acquireWithRetries(String key, LockOptions options, Deadline deadline, AcquisitionListener reporter)
             throws InterruptedException {
         for (int attempt = 0; ; attempt++) {
             Lease lease = engine.acquire(key, options, Deadline.now(), reporter);
             if (lease != null || attempt == options.retryCount() || deadline.hasPassed()) {
                 return lease;
             }
+            reporter.contended();
             Duration pause = deadline.remainingAtMost(options.retryInterval());
             TimeUnit.NANOSECONDS.sleep(pause.toNanos());
         }
     }
 
-    private LeaseLossListener lossReporter(String key, LockerMetrics.Acquisition acquisition, Runnable alsoOnLost) {
-        return (lease, reason, cause) -> {
-            acquisition.released();
-            metrics.lost();
-            // first the holder's own reaction (a leader loop interrupting its body), then the listeners
-            alsoOnLost.run();
-            try {
-                onLost.accept(new LockLost(name, key, lease.fencingToken(), reason, cause));
-            } catch (RuntimeException listenerFailure) {
-                // a listener's failure must not stop the driver's thread that reported the loss
-                LOG.log(Level.WARNING, "A LockLost listener of locker '" + name + "' failed", listenerFailure);
+    private AcquisitionListener lossReporter(String key, LockerMetrics.Acquisition acquisition, Runnable alsoOnLost) {
+        return new AcquisitionListener() {
+            @Override
+            public void leaseLost(Lease lease, String reason, Throwable cause) {
+                acquisition.released();
+                metrics.lost();
+                // first the holder's own reaction (a leader loop interrupting its body), then the listeners
+                alsoOnLost.run();
+                try {
+                    onLost.accept(new LockLost(name, key, lease.fencingToken(), reason, cause));
+                } catch (RuntimeException listenerFailure) {
+                    // a listener's failure must not stop the driver's thread that reported the loss
+                    LOG.log(Level.WARNING, "A LockLost listener of locker '" + name + "' failed", listenerFailure);
+                }
+            }
+
+            @Override
+            public void contended() {
+                acquisition.contended();
             }
         };
     }

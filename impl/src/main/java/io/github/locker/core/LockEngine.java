@@ -17,7 +17,7 @@ public interface LockEngine {
      * @throws InterruptedException when the waiting thread was interrupted
      * @throws io.github.locker.LockBackendException when the backend failed
      */
-    Lease acquire(String key, LockOptions options, Deadline deadline, LeaseLossListener onLost) throws InterruptedException;
+    Lease acquire(String key, LockOptions options, Deadline deadline, AcquisitionListener onLost) throws InterruptedException;
 
     /** @return the backend, for messages: its kind and addresses, never credentials */
     String describe();

@@ -61,6 +61,10 @@ interface LockerMetrics {
         /** Records nothing. */
         Acquisition NONE = new Acquisition() {
             @Override
+            public void contended() {
+            }
+
+            @Override
             public void ended(Outcome outcome) {
             }
 
@@ -72,6 +76,9 @@ interface LockerMetrics {
             public void releaseFailed() {
             }
         };
+
+        /** Another owner held the lock and the call waits: from the first call on, the time until its end is wait time. */
+        void contended();
 
         /** @param outcome how the call ended; {@link Outcome#ACQUIRED} counts the lock as held until {@link #released()} */
         void ended(Outcome outcome);

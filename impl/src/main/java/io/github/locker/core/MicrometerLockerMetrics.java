@@ -25,6 +25,7 @@ final class MicrometerLockerMetrics implements LockerMetrics {
     private static final Map<String, AtomicInteger> HELD_NOW = new ConcurrentHashMap<>();
 
     private final Map<Outcome, Timer> acquisitions = new EnumMap<>(Outcome.class);
+    private final Map<Outcome, Timer> waits = new EnumMap<>(Outcome.class);
     private final Timer holds;
     private final Counter losses;
     private final Counter acquireErrors;
@@ -37,6 +38,10 @@ final class MicrometerLockerMetrics implements LockerMetrics {
             acquisitions.put(outcome, Timer.builder("locker.acquire")
                     .description("Acquisition calls, from the call to its outcome: the backend round trip for a free"
                             + " lock, the wait included for a busy one")
+                    .tags("locker", locker, "outcome", outcome.tag())
+                    .register(registry));
+            waits.put(outcome, Timer.builder("locker.wait")
+                    .description("Time acquisitions spent waiting for another owner's lock, by how the wait ended")
                     .tags("locker", locker, "outcome", outcome.tag())
                     .register(registry));
         }
@@ -78,6 +83,9 @@ final class MicrometerLockerMetrics implements LockerMetrics {
     private final class Timed implements Acquisition {
         private final long startedAt;
         private volatile long acquiredAt;
+        /** When another owner's lock was first met; meaningful once {@link #waited} is set. */
+        private long contendedAt;
+        private volatile boolean waited;
         /** {@link #WAITING}, {@link #HOLDING} or {@link #DONE}: a loss reported early must not leave a lock counted */
         private final AtomicInteger state = new AtomicInteger(WAITING);
 
@@ -86,9 +94,21 @@ final class MicrometerLockerMetrics implements LockerMetrics {
         }
 
         @Override
+        public void contended() {
+            // told by the acquiring thread, which also ends the call
+            if (!waited) {
+                contendedAt = System.nanoTime();
+                waited = true;
+            }
+        }
+
+        @Override
         public void ended(Outcome outcome) {
             long now = System.nanoTime();
             acquisitions.get(outcome).record(now - startedAt, TimeUnit.NANOSECONDS);
+            if (waited) {
+                waits.get(outcome).record(now - contendedAt, TimeUnit.NANOSECONDS);
+            }
             if (outcome == Outcome.ERROR) {
                 acquireErrors.increment();
             } else if (outcome == Outcome.ACQUIRED) {

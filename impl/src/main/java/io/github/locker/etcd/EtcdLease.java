@@ -3,7 +3,7 @@ package io.github.locker.etcd;
 import io.etcd.jetcd.ByteSequence;
 import io.github.locker.LockBackendException;
 import io.github.locker.core.Lease;
-import io.github.locker.core.LeaseLossListener;
+import io.github.locker.core.AcquisitionListener;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -18,12 +18,12 @@ final class EtcdLease implements Lease {
     private final long createRevision;
     private final EtcdSession session;
     private final boolean ownSession;
-    private final LeaseLossListener onLost;
+    private final AcquisitionListener onLost;
     private final Runnable afterRelease;
     private final AtomicBoolean released = new AtomicBoolean();
 
     EtcdLease(EtcdBackend backend, EtcdLockEngine engine, String key, ByteSequence myKey, long createRevision, EtcdSession session,
-            boolean ownSession, LeaseLossListener onLost, Runnable afterRelease) {
+            boolean ownSession, AcquisitionListener onLost, Runnable afterRelease) {
         this.backend = backend;
         this.engine = engine;
         this.key = key;

@@ -20,7 +20,7 @@ import io.github.locker.LockOptions;
 import io.github.locker.core.Deadline;
 import io.github.locker.core.Keys;
 import io.github.locker.core.Lease;
-import io.github.locker.core.LeaseLossListener;
+import io.github.locker.core.AcquisitionListener;
 import io.github.locker.core.LockEngine;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -102,15 +102,15 @@ final class EtcdLockEngine implements LockEngine {
     }
 
     @Override
-    public Lease acquire(String key, LockOptions options, Deadline deadline, LeaseLossListener onLost)
+    public Lease acquire(String key, LockOptions options, Deadline deadline, AcquisitionListener listener)
             throws InterruptedException {
-        LocalTurns.Turn turn = turns.take(key, deadline.remainingNanos());
+        LocalTurns.Turn turn = turns.take(key, deadline.remainingNanos(), listener::contended);
         if (turn == null) {
             return null;
         }
         Lease lease = null;
         try {
-            lease = acquireInEtcd(key, options, deadline, onLost, () -> turns.give(key, turn));
+            lease = acquireInEtcd(key, options, deadline, listener, () -> turns.give(key, turn));
             return lease;
         } finally {
             if (lease == null) {
@@ -119,7 +119,7 @@ final class EtcdLockEngine implements LockEngine {
         }
     }
 
-    private Lease acquireInEtcd(String key, LockOptions options, Deadline deadline, LeaseLossListener onLost,
+    private Lease acquireInEtcd(String key, LockOptions options, Deadline deadline, AcquisitionListener listener,
             Runnable afterRelease)
             throws InterruptedException {
         long ttlSeconds = Math.max(1, (options.leaseTime().toMillis() + 999) / 1000);
@@ -134,13 +134,14 @@ final class EtcdLockEngine implements LockEngine {
                 Queued queued = enqueue(key, bytes(namePrefix), myKey, session, deadline);
                 myRevision = queued.revision();
                 if (!queued.first()) {
+                    listener.contended();
                     if (deadline.hasPassed() || !waitForPredecessors(key, bytes(namePrefix), myKey, myRevision, session, deadline)) {
                         return null;
                     }
                     confirmStillQueued(key, myKey, session, deadline);
                 }
                 handedOver = true;
-                return new EtcdLease(backend, this, key, myKey, myRevision, session, ownSession, onLost, afterRelease);
+                return new EtcdLease(backend, this, key, myKey, myRevision, session, ownSession, listener, afterRelease);
             } catch (SessionExpired expired) {
                 if (deadline.hasPassed()) {
                     return null;

@@ -23,9 +23,10 @@ final class LocalTurns {
      * Waits for the key's turn.
      *
      * @param remainingNanos how long to wait; {@link Long#MAX_VALUE} for ever; zero for "only if free now"
+     * @param onWaiting run when another thread has the turn, before this one waits for it
      * @return the turn, to {@link #give(String, Turn)} back; null when it did not come in time
      */
-    Turn take(String key, long remainingNanos) throws InterruptedException {
+    Turn take(String key, long remainingNanos, Runnable onWaiting) throws InterruptedException {
         Turn turn = byKey.compute(key, (k, existing) -> {
             Turn wanted = existing == null ? new Turn() : existing;
             wanted.wanted++;
@@ -33,6 +34,12 @@ final class LocalTurns {
         });
         boolean taken = false;
         try {
+            // a zero timeout keeps the semaphore's fairness, which a plain tryAcquire() would not
+            taken = turn.semaphore.tryAcquire(0, TimeUnit.NANOSECONDS);
+            if (taken) {
+                return turn;
+            }
+            onWaiting.run();
             if (remainingNanos == Long.MAX_VALUE) {
                 turn.semaphore.acquire();
                 taken = true;

@@ -3,7 +3,7 @@ package io.github.locker.redis;
 import io.github.locker.LockBackendException;
 import io.github.locker.LockOptions;
 import io.github.locker.core.Lease;
-import io.github.locker.core.LeaseLossListener;
+import io.github.locker.core.AcquisitionListener;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -26,14 +26,14 @@ final class RedisLease implements Lease {
     private final String owner;
     private final long fencingToken;
     private final long leaseMillis;
-    private final LeaseLossListener onLost;
+    private final AcquisitionListener onLost;
     private final AtomicReference<State> state = new AtomicReference<>(State.HELD);
     private volatile long validUntilNanos;
     private volatile long nextRenewalNanos;
     private volatile boolean renewing;
 
     private RedisLease(RedisBackend backend, String key, String lockKey, String owner, long fencingToken,
-            long leaseMillis, long sentAtNanos, LeaseLossListener onLost) {
+            long leaseMillis, long sentAtNanos, AcquisitionListener onLost) {
         this.backend = backend;
         this.key = key;
         this.lockKey = lockKey;
@@ -45,7 +45,7 @@ final class RedisLease implements Lease {
     }
 
     static RedisLease start(RedisBackend backend, String key, String lockKey, String owner, long fencingToken,
-            LockOptions options, long sentAtNanos, LeaseLossListener onLost) {
+            LockOptions options, long sentAtNanos, AcquisitionListener onLost) {
         RedisLease lease = new RedisLease(backend, key, lockKey, owner, fencingToken,
                 options.leaseTime().toMillis(), sentAtNanos, onLost);
         if (options.keepAlive()) {

@@ -4,7 +4,7 @@ import io.github.locker.LockOptions;
 import io.github.locker.core.Deadline;
 import io.github.locker.core.Keys;
 import io.github.locker.core.Lease;
-import io.github.locker.core.LeaseLossListener;
+import io.github.locker.core.AcquisitionListener;
 import io.github.locker.core.LockEngine;
 import java.time.Duration;
 import java.util.List;
@@ -35,7 +35,7 @@ final class RedisLockEngine implements LockEngine {
     }
 
     @Override
-    public Lease acquire(String key, LockOptions options, Deadline deadline, LeaseLossListener onLost)
+    public Lease acquire(String key, LockOptions options, Deadline deadline, AcquisitionListener listener)
             throws InterruptedException {
         String lockKey = lockKeyOf(key);
         String owner = backend.newOwnerToken();
@@ -45,11 +45,12 @@ final class RedisLockEngine implements LockEngine {
                 long sentAt = System.nanoTime();
                 List<Long> reply = attempt(key, lockKey, owner, options, deadline);
                 if (reply.get(0) == 1L) {
-                    return RedisLease.start(backend, key, lockKey, owner, reply.get(1), options, sentAt, onLost);
+                    return RedisLease.start(backend, key, lockKey, owner, reply.get(1), options, sentAt, listener);
                 }
                 if (released == null || deadline.hasPassed()) {
                     return null;
                 }
+                listener.contended();
                 long holderMillisLeft = reply.get(1) > 0 ? reply.get(1) : FOREIGN_KEY_RECHECK_MILLIS;
                 long sleepNanos = Math.min(TimeUnit.MILLISECONDS.toNanos(holderMillisLeft), deadline.remainingNanos());
                 try {

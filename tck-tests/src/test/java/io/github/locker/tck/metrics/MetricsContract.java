@@ -16,6 +16,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -71,6 +72,10 @@ abstract class MetricsContract {
         return REGISTRY.get("locker.acquire").tags("locker", name, "outcome", outcome).timer();
     }
 
+    private Timer waits(String outcome) {
+        return REGISTRY.get("locker.wait").tags("locker", name, "outcome", outcome).timer();
+    }
+
     private double heldNow() {
         return REGISTRY.get("locker.locks.held").tag("locker", name).gauge().value();
     }
@@ -100,8 +105,27 @@ abstract class MetricsContract {
         assertThat(acquisitions("timeout").totalTime(TimeUnit.MILLISECONDS)).as("the timed-out wait")
                 .isGreaterThanOrEqualTo(waitTime.toMillis());
         assertThat(acquisitions("error").count()).isZero();
+        assertThat(waits("timeout").count()).as("the timed-out wait").isEqualTo(1);
+        assertThat(waits("acquired").count()).as("no acquisition waited").isZero();
         assertThat(heldNow()).isZero();
         assertThat(REGISTRY.get("locker.hold").tag("locker", name).timer().count()).isEqualTo(2);
+    }
+
+    @Test
+    void theWaitForAnotherOwnersLockIsTimedApartFromFreeAcquisitions() throws Exception {
+        Locker holder = nodes.newLocker(name);
+        Locker waiter = nodes.newLocker(name);
+        Duration held = Duration.ofMillis(500);
+        Lock first = holder.lock(key);
+        Future<Lock> waiting = nodes.threads().submit(() -> waiter.lock(key, LockOptions.defaults().withWaitTime(Duration.ofSeconds(20))));
+        Thread.sleep(held.toMillis());
+        first.unlock();
+        waiting.get(20, TimeUnit.SECONDS).unlock();
+
+        assertThat(acquisitions("acquired").count()).isEqualTo(2);
+        assertThat(waits("acquired").count()).as("only the second acquisition waited").isEqualTo(1);
+        assertThat(waits("acquired").totalTime(TimeUnit.MILLISECONDS)).as("it waited while the first held the lock")
+                .isGreaterThan(held.toMillis() / 2).isLessThanOrEqualTo(acquisitions("acquired").totalTime(TimeUnit.MILLISECONDS));
     }
 
     @Test

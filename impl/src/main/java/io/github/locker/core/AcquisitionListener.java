@@ -1,0 +1,20 @@
+package io.github.locker.core;
+
+/**
+ * Told by a driver what happens to one acquisition: that it found the lock held and waits, and,
+ * on one of the driver's threads, when the lease it took is known to be lost.
+ */
+@FunctionalInterface
+public interface AcquisitionListener {
+
+    /**
+     * @param lease the lost lease
+     * @param reason why it is known to be lost
+     * @param cause the renewal failure, or null
+     */
+    void leaseLost(Lease lease, String reason, Throwable cause);
+
+    /** The lock was held by another owner and the acquisition waits for it: told when it starts waiting, and maybe again after each wake-up. */
+    default void contended() {
+    }
+}
