@@ -74,6 +74,23 @@ public final class Contention {
     }
 
     /**
+     * @param first one node's locker
+     * @param second another node's locker
+     * @param key the key both take
+     * @param rounds how many acquisitions, the two lockers taking turns
+     * @return the fencing token of each acquisition, in the order they were taken
+     */
+    public static List<Long> tokensTakenInTurn(Locker first, Locker second, String key, int rounds) {
+        List<Long> tokens = new ArrayList<>();
+        for (int i = 0; i < rounds; i++) {
+            try (Lock lock = (i % 2 == 0 ? first : second).lock(key)) {
+                tokens.add(lock.fencingToken());
+            }
+        }
+        return tokens;
+    }
+
+    /**
      * The holder takes the key with a long lease, a waiter on another node blocks on it, the holder
      * releases: how long until the waiter held it.
      *

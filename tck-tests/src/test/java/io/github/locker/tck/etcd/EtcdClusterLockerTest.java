@@ -9,9 +9,6 @@ import io.github.locker.Lock;
 import io.github.locker.LockBackendException;
 import io.github.locker.LockOptions;
 import io.github.locker.Locker;
-import io.github.locker.spi.BackendConfig;
-import io.github.locker.spi.LockerBackend;
-import io.github.locker.spi.LockerDriver;
 import io.github.locker.tck.Nodes;
 import io.github.locker.tck.servers.EtcdMember;
 import io.github.locker.tck.servers.EtcdServer;
@@ -22,18 +19,13 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -60,7 +52,6 @@ class EtcdClusterLockerTest {
     private static final int MAX_ROUNDS_PER_THREAD = 5_000;
     private static final LockOptions WAIT_10_S = LockOptions.defaults().withWaitTime(Duration.ofSeconds(10));
 
-    private ExecutorService threads;
     private String key;
 
     /** One critical section: the token it ran under, and when its acquisition began. */
@@ -72,24 +63,18 @@ class EtcdClusterLockerTest {
     }
 
     @BeforeEach
-    void takeKeyAndThreads() {
+    void takeKey() {
         key = nodes.key();
-        threads = nodes.threads();
-    }
-
-    /** @return a locker on a backend of its own, connected with all three endpoints */
-    private Locker newLocker() {
-        return nodes.newLocker();
     }
 
     @Test
     void lockStaysExclusiveAndWaitersAreServedWhileTheLeaderIsKilled() throws Exception {
         List<Locker> contenders = new ArrayList<>();
         for (int n = 0; n < NODES; n++) {
-            contenders.add(newLocker());
+            contenders.add(nodes.newLocker());
         }
-        Locker holder = newLocker();
-        Locker waiter = newLocker();
+        Locker holder = nodes.newLocker();
+        Locker waiter = nodes.newLocker();
         String waitKey = key + ":waiter";
 
         AtomicInteger holdersNow = new AtomicInteger();
@@ -105,7 +90,7 @@ class EtcdClusterLockerTest {
         // A waiter on another key, queued behind another node before the kill, released after it.
         Lock waitKeyHeld = holder.lock(waitKey);
         CountDownLatch waiterStarted = new CountDownLatch(1);
-        Future<Lock> waiterGot = threads.submit(() -> {
+        Future<Lock> waiterGot = nodes.threads().submit(() -> {
             waiterStarted.countDown();
             return waiter.lock(waitKey, LockOptions.defaults().withWaitTime(Duration.ofSeconds(20)));
         });
@@ -114,7 +99,7 @@ class EtcdClusterLockerTest {
         List<Future<?>> workers = new ArrayList<>();
         for (Locker locker : contenders) {
             for (int t = 0; t < THREADS_PER_NODE; t++) {
-                workers.add(threads.submit(() -> {
+                workers.add(nodes.threads().submit(() -> {
                     for (int round = 0; round < MAX_ROUNDS_PER_THREAD && System.nanoTime() - stopAt.get() < 0; round++) {
                         long startedAt = System.nanoTime();
                         Lock lock;

@@ -5,32 +5,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.locker.Lock;
 import io.github.locker.LockOptions;
 import io.github.locker.Locker;
-import io.github.locker.spi.BackendConfig;
-import io.github.locker.spi.LockerBackend;
-import io.github.locker.spi.LockerDriver;
 import io.github.locker.tck.Contention;
 import io.github.locker.tck.Nodes;
 import io.github.locker.tck.servers.RedisClusterServer;
 import io.github.locker.tck.servers.ServerProcess;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -50,18 +40,11 @@ class RedisClusterLockerTest {
 
     private static final String PREFIX = Nodes.PREFIX;
 
-    private ExecutorService threads;
     private String key;
 
     @BeforeEach
-    void takeKeyAndThreads() {
+    void takeKey() {
         key = nodes.key();
-        threads = nodes.threads();
-    }
-
-    /** @return a locker on a backend of its own, connected with the comma-separated node list */
-    private Locker newLocker() {
-        return nodes.newLocker();
     }
 
     /** The key the driver stores a lock under: {@code <prefix>{<key>}}. */
@@ -72,7 +55,7 @@ class RedisClusterLockerTest {
     @Test
     void onlyOneHolderAtATimeAcrossTwoBackendsAndEightThreadsEach() throws Exception {
         int iterations = 100;
-        Contention.Result run = Contention.run(List.of(newLocker(), newLocker()), 8, iterations, key, threads,
+        Contention.Result run = Contention.run(List.of(nodes.newLocker(), nodes.newLocker()), 8, iterations, key, nodes.threads(),
                 Duration.ofSeconds(25));
         int total = 2 * 8 * iterations;
         System.out.printf("%s: %d acquisitions of one key in %d ms%n", getClass().getSimpleName(), total, run.millis());
@@ -84,8 +67,8 @@ class RedisClusterLockerTest {
 
     @Test
     void keysOnEveryNodeLockAndUnlock() {
-        Locker holder = newLocker();
-        Locker other = newLocker();
+        Locker holder = nodes.newLocker();
+        Locker other = nodes.newLocker();
         // Fixed names (the cluster is new for this class), so which node serves each key is the same every run.
         Map<String, ServerProcess> nodeOfKey = new LinkedHashMap<>();
         for (int i = 0; i < 30; i++) {
@@ -122,8 +105,8 @@ class RedisClusterLockerTest {
 
     @Test
     void waiterIsWokenByTheReleaseWhicheverNodeServesTheKey() throws Exception {
-        Locker holder = newLocker();
-        Locker waiter = newLocker();
+        Locker holder = nodes.newLocker();
+        Locker waiter = nodes.newLocker();
         Duration lease = Duration.ofSeconds(30);
         // Each backend subscribes to the release channel on one node; in a Cluster, PUBSUB NUMSUB
         // counts only the node's own subscribers. With two backends and three nodes, at least one
@@ -146,7 +129,7 @@ class RedisClusterLockerTest {
             }
             Lock held = holder.lock(wakeKey, LockOptions.defaults().withLeaseTime(lease));
             CountDownLatch waiting = new CountDownLatch(1);
-            Future<Long> acquiredAt = threads.submit(() -> {
+            Future<Long> acquiredAt = nodes.threads().submit(() -> {
                 waiting.countDown();
                 try (Lock lock = waiter.lock(wakeKey, LockOptions.defaults().withWaitTime(Duration.ofSeconds(20)))) {
                     return System.nanoTime();
@@ -169,8 +152,8 @@ class RedisClusterLockerTest {
 
     @Test
     void unlockAfterExpiryDeletesNothingOfTheNewOwner() {
-        Locker holder = newLocker();
-        Locker other = newLocker();
+        Locker holder = nodes.newLocker();
+        Locker other = nodes.newLocker();
         Duration shortLease = Duration.ofMillis(400);
         Lock expired = holder.lock(key, LockOptions.defaults().withLeaseTime(shortLease).withKeepAlive(false));
         Lock current = other.lock(key, LockOptions.defaults().withWaitTime(shortLease.multipliedBy(10)));
@@ -180,14 +163,14 @@ class RedisClusterLockerTest {
         assertThat(expired.unlock()).as("the expired holder no longer owned it").isFalse();
 
         assertThat(current.isHeld()).isTrue();
-        assertThat(newLocker().tryLock(key)).as("the new owner's lock survived").isEmpty();
+        assertThat(nodes.newLocker().tryLock(key)).as("the new owner's lock survived").isEmpty();
         assertThat(current.unlock()).isTrue();
     }
 
     @Test
     void keysWithBracesStayInOneSlotAndDistinct() {
-        Locker locker = newLocker();
-        Locker other = newLocker();
+        Locker locker = nodes.newLocker();
+        Locker other = nodes.newLocker();
         List<Lock> held = new ArrayList<>();
         for (String braced : List.of("}" + key, "{" + key + "}", key + "}{", "%7B" + key, "{" + key)) {
             Lock lock = locker.lock(braced, LockOptions.defaults().withWaitTime(Duration.ZERO));
