@@ -42,6 +42,24 @@ public final class BackendReplies {
     }
 
     /**
+     * Waits for the answer to a health probe, which callers make from threads that do not expect
+     * {@link InterruptedException}: an interrupt is kept on the thread and told as a failure.
+     *
+     * @param reply the pending answer
+     * @param timeout how long to wait for it
+     * @param backend the backend's description
+     * @throws LockBackendException when the backend failed, did not answer in time, or the caller was interrupted
+     */
+    public static void awaitPing(CompletableFuture<?> reply, Duration timeout, String backend) {
+        try {
+            await(reply, timeout, backend, null, "pinging");
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new LockBackendException(null, backend + " was not asked: interrupted", interrupted);
+        }
+    }
+
+    /**
      * @param failure a failure as a future reports it
      * @return the failure under the {@link CompletionException} / {@link ExecutionException} wrappers
      */

@@ -91,14 +91,9 @@ final class EtcdBackend implements LockerBackend {
 
     @Override
     public void ping(Duration timeout) {
-        try {
-            // a linearizable read: it answers only where a quorum does
-            await(client.getKVClient().get(bytes("locker-ping"), GetOption.builder().withCountOnly(true).build()), timeout,
-                    null, "pinging");
-        } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
-            throw new LockBackendException(null, settings.address() + " was not asked: interrupted", interrupted);
-        }
+        // a linearizable read: it answers only where a quorum does
+        BackendReplies.awaitPing(client.getKVClient().get(bytes("locker-ping"), GetOption.builder().withCountOnly(true).build()),
+                timeout, settings.address());
     }
 
     Client client() {

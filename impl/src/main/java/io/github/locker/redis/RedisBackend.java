@@ -199,13 +199,9 @@ final class RedisBackend implements LockerBackend {
 
     @Override
     public void ping(Duration timeout) {
-        try {
-            // standalone and Cluster command interfaces both extend the base commands that have PING
-            await(((BaseRedisAsyncCommands<String, String>) commands).ping().toCompletableFuture(), timeout, null, "pinging");
-        } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
-            throw new LockBackendException(null, settings.address() + " was not asked: interrupted", interrupted);
-        }
+        // standalone and Cluster command interfaces both extend the base commands that have PING
+        BackendReplies.awaitPing(((BaseRedisAsyncCommands<String, String>) commands).ping().toCompletableFuture(), timeout,
+                settings.address());
     }
 
     RenewalBatch renewals() {
