@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ExecutionException;
@@ -95,6 +96,12 @@ final class EtcdBackend implements LockerBackend {
             // a linearizable read: it answers only where a quorum does
             await(client.getKVClient().get(bytes("locker-ping"), GetOption.builder().withCountOnly(true).build()), timeout,
                     null, "pinging");
+        } catch (LockBackendException refused) {
+            // A user whose role covers only the lockers' prefix may not read this key. etcd checks the
+            // permission after the read's quorum round (its read index), so the refusal says it serves.
+            if (!EtcdRefusals.permissionDenied(refused)) {
+                throw refused;
+            }
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
             throw new LockBackendException(null, settings.address() + " was not asked: interrupted", interrupted);
@@ -114,7 +121,11 @@ final class EtcdBackend implements LockerBackend {
     }
 
     <T> T await(CompletableFuture<T> reply, Duration timeout, String key, String doing) throws InterruptedException {
-        return BackendReplies.await(reply, timeout, settings.address(), key, doing);
+        // a refusal (password, permission, certificate) in words, with the property to check
+        CompletableFuture<T> explained = reply.exceptionally(failure -> {
+            throw new CompletionException(EtcdRefusals.explain(BackendReplies.unwrap(failure), settings));
+        });
+        return BackendReplies.await(explained, timeout, settings.address(), key, doing);
     }
 
     /** Deletes {@code key} only if it is still the key created at {@code createRevision}: never another owner's. */
