@@ -2,6 +2,7 @@ package io.github.locker.tck;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -58,8 +59,16 @@ public final class LogCapture implements AutoCloseable {
 
     /** @return every record's message, parameters and thrown chain, a line each: all a log could show */
     public String text() {
+        return text(record -> true);
+    }
+
+    /**
+     * @param which the records to show
+     * @return those records' messages, parameters and thrown chains, a line each
+     */
+    public String text(Predicate<LogRecord> which) {
         StringBuilder text = new StringBuilder();
-        for (LogRecord record : records) {
+        for (LogRecord record : records.stream().filter(which).toList()) {
             text.append(record.getLoggerName()).append(' ').append(record.getMessage()).append(' ')
                     .append(record.getParameters() == null ? "" : List.of(record.getParameters())).append(' ')
                     .append(chain(record.getThrown())).append('\n');
