@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ExecutionException;
@@ -91,9 +92,17 @@ final class EtcdBackend implements LockerBackend {
 
     @Override
     public void ping(Duration timeout) {
-        // a linearizable read: it answers only where a quorum does
-        BackendReplies.awaitPing(client.getKVClient().get(bytes("locker-ping"), GetOption.builder().withCountOnly(true).build()),
-                timeout, settings.address());
+        try {
+            // a linearizable read: it answers only where a quorum does
+            BackendReplies.awaitPing(explained(client.getKVClient().get(bytes("locker-ping"),
+                    GetOption.builder().withCountOnly(true).build())), timeout, settings.address());
+        } catch (LockBackendException refused) {
+            // A user whose role covers only the lockers' prefix may not read this key. etcd checks the
+            // permission after the read's quorum round (its read index), so the refusal says it serves.
+            if (!EtcdRefusals.permissionDenied(refused)) {
+                throw refused;
+            }
+        }
     }
 
     Client client() {
@@ -109,7 +118,14 @@ final class EtcdBackend implements LockerBackend {
     }
 
     <T> T await(CompletableFuture<T> reply, Duration timeout, String key, String doing) throws InterruptedException {
-        return BackendReplies.await(reply, timeout, settings.address(), key, doing);
+        return BackendReplies.await(explained(reply), timeout, settings.address(), key, doing);
+    }
+
+    /** @return the reply, its refusal (password, permission, certificate) told in words with the property to check */
+    private <T> CompletableFuture<T> explained(CompletableFuture<T> reply) {
+        return reply.exceptionally(failure -> {
+            throw new CompletionException(EtcdRefusals.explain(BackendReplies.unwrap(failure), settings));
+        });
     }
 
     /** Deletes {@code key} only if it is still the key created at {@code createRevision}: never another owner's. */

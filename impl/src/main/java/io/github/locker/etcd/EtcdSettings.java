@@ -12,9 +12,14 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
-/** A checked {@code etcd.<id>.*} section. Holds the password: never printed (see {@link #toString()}). */
+/**
+ * A checked {@code etcd.<id>.*} section. Holds the password: never printed (see {@link #toString()}).
+ *
+ * @param section where the section lives, e.g. {@code etcd.main}: messages name its properties
+ */
 record EtcdSettings(List<URI> endpoints, Optional<String> username, Optional<String> password,
-        Optional<Path> caFile, Optional<Path> certFile, Optional<Path> keyFile, Duration timeout, String address) {
+        Optional<Path> caFile, Optional<Path> certFile, Optional<Path> keyFile, Duration timeout, String address,
+        String section) {
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
 
     static List<String> problems(BackendConfig config) {
@@ -55,7 +60,8 @@ record EtcdSettings(List<URI> endpoints, Optional<String> username, Optional<Str
         }
         String address = "etcd at " + endpoints.stream().map(uri -> uri.getHost() + ":" + uri.getPort())
                 .collect(Collectors.joining(","));
-        return new EtcdSettings(List.copyOf(endpoints), username, password, ca, cert, key, timeout, address);
+        return new EtcdSettings(List.copyOf(endpoints), username, password, ca, cert, key, timeout, address,
+                config.section());
     }
 
     private static URI endpoint(String text, String property) {

@@ -27,24 +27,43 @@ public final class EtcdMember {
     private final String name;
     private final int clientPort;
     private final int peerPort;
+    private final int metricsPort;
+    private final String scheme;
     private final ServerProcess process;
 
-    EtcdMember(String name, int clientPort, int peerPort, String initialCluster, Path dataRoot) {
+    /**
+     * @param tls null for plain http; else the member serves https only and accepts only clients
+     *     with a certificate that CA signed
+     * @param extraArguments more command-line flags for {@code etcd}
+     */
+    EtcdMember(String name, int clientPort, int peerPort, int metricsPort, String initialCluster, Path dataRoot,
+            TlsFiles tls, List<String> extraArguments) {
         this.name = name;
         this.clientPort = clientPort;
         this.peerPort = peerPort;
+        this.metricsPort = metricsPort;
+        this.scheme = tls == null ? "http" : "https";
         Path binary = ServerBinary.require("etcd", "etcd-server");
         List<String> command = new ArrayList<>(List.of(binary.toString(),
                 "--name", name,
                 "--data-dir", dataRoot.resolve(name).toString(),
                 "--listen-client-urls", clientUrl(),
                 "--advertise-client-urls", clientUrl(),
+                // /health in plain http even when clients must bring a certificate
+                "--listen-metrics-urls", metricsUrl(),
                 "--listen-peer-urls", peerUrl(),
                 "--initial-advertise-peer-urls", peerUrl(),
                 "--initial-cluster", initialCluster,
                 "--initial-cluster-token", dataRoot.getFileName().toString(),
                 "--initial-cluster-state", "new",
                 "--log-level", "warn"));
+        if (tls != null) {
+            command.addAll(List.of("--cert-file", tls.serverCertificate().toString(),
+                    "--key-file", tls.serverKey().toString(),
+                    "--trusted-ca-file", tls.caCertificate().toString(),
+                    "--client-cert-auth"));
+        }
+        command.addAll(extraArguments);
         this.process = new ServerProcess("etcd " + name, command, clientPort,
                 Path.of("target", "servers", "etcd-" + name + "-" + clientPort + ".log"), this::healthy);
     }
@@ -60,9 +79,13 @@ public final class EtcdMember {
         }
     }
 
-    /** @return {@code http://127.0.0.1:<client port>} */
+    /** @return {@code http://127.0.0.1:<client port>}, or {@code https://} for a TLS member */
     public String clientUrl() {
-        return "http://127.0.0.1:" + clientPort;
+        return scheme + "://127.0.0.1:" + clientPort;
+    }
+
+    private String metricsUrl() {
+        return "http://127.0.0.1:" + metricsPort;
     }
 
     String peerUrl() {
@@ -91,7 +114,7 @@ public final class EtcdMember {
 
     private boolean healthy() {
         try {
-            HttpResponse<String> health = HTTP.send(HttpRequest.newBuilder(URI.create(clientUrl() + "/health"))
+            HttpResponse<String> health = HTTP.send(HttpRequest.newBuilder(URI.create(metricsUrl() + "/health"))
                     .timeout(Duration.ofSeconds(1)).build(), HttpResponse.BodyHandlers.ofString());
             return health.statusCode() == 200 && health.body().contains("\"health\":\"true\"");
         } catch (IOException notYet) {
@@ -102,7 +125,7 @@ public final class EtcdMember {
         }
     }
 
-    /** @return the response body, or null when the member does not answer */
+    /** @return the response body, or null when the member does not answer (a TLS member never does: no client certificate here) */
     public String post(String path, String json) {
         try {
             HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(clientUrl() + path))

@@ -7,6 +7,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.UUID;
+import java.util.Map;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -22,12 +25,47 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class EtcdServer implements BeforeAllCallback, AfterAllCallback {
     private final int size;
+    private final TlsFiles tls;
+    private final List<String> extraArguments;
+    /** What to do once the members serve: set up users, say. */
+    private final Consumer<EtcdServer> afterStart;
     private final List<EtcdMember> members = new ArrayList<>();
     private Path dataRoot;
 
     /** @param size the number of members: 1, or 3 for a cluster that survives losing one */
     public EtcdServer(int size) {
+        this(size, null, List.of(), server -> { });
+    }
+
+    private EtcdServer(int size, TlsFiles tls, List<String> extraArguments, Consumer<EtcdServer> afterStart) {
         this.size = size;
+        this.tls = tls;
+        this.extraArguments = List.copyOf(extraArguments);
+        this.afterStart = afterStart;
+    }
+
+    /**
+     * @param files the certificates: the server's, and the CA whose client certificates it accepts
+     * @return one member that speaks only TLS ({@code https://}) and refuses clients without a
+     *     certificate that CA signed ({@code --client-cert-auth})
+     */
+    public static EtcdServer tls(TlsFiles files) {
+        return new EtcdServer(1, files, List.of(), server -> { });
+    }
+
+    /**
+     * @param username a user that may read and write only under {@code keyPrefix}, as an operator
+     *     would give an application
+     * @param password its password
+     * @param keyPrefix the keys it may use: the locker's key prefix
+     * @return one member with authentication on (etcd's root user has a random password nobody
+     *     here uses)
+     */
+    public static EtcdServer withUser(String username, String password, String keyPrefix) {
+        // tokens live 2 s, not the default 5 min: a lock held a few seconds outlives its client's token,
+        // so the tests see the client log in again as it would in production after 5 idle minutes
+        return new EtcdServer(1, null, List.of("--auth-token-ttl", "2"),
+                server -> server.addUser(username, password, keyPrefix));
     }
 
     @Override
@@ -46,14 +84,16 @@ public final class EtcdServer implements BeforeAllCallback, AfterAllCallback {
             return this;
         }
         dataRoot = EtcdMember.newDataRoot();
-        int[] ports = FreePort.pick(2 * size);
+        // per member: client, peer and metrics (health) port
+        int[] ports = FreePort.pick(3 * size);
         List<String> peers = new ArrayList<>();
         for (int i = 0; i < size; i++) {
-            peers.add("m" + (i + 1) + "=http://127.0.0.1:" + ports[2 * i + 1]);
+            peers.add("m" + (i + 1) + "=http://127.0.0.1:" + ports[3 * i + 1]);
         }
         String initialCluster = String.join(",", peers);
         for (int i = 0; i < size; i++) {
-            members.add(new EtcdMember("m" + (i + 1), ports[2 * i], ports[2 * i + 1], initialCluster, dataRoot));
+            members.add(new EtcdMember("m" + (i + 1), ports[3 * i], ports[3 * i + 1], ports[3 * i + 2], initialCluster,
+                    dataRoot, tls, extraArguments));
         }
         // the members of a new cluster wait for each other before any reports healthy: start them together
         List<Thread> starting = new ArrayList<>();
@@ -80,7 +120,26 @@ public final class EtcdServer implements BeforeAllCallback, AfterAllCallback {
         if (!failures.isEmpty()) {
             throw failures.get(0);
         }
+        afterStart.accept(this);
         return this;
+    }
+
+    /** etcd turns authentication on only once a root user exists; the user gets a role for its prefix only. */
+    private void addUser(String username, String password, String keyPrefix) {
+        String role = username + "-role";
+        etcdctl("user", "add", "root:" + UUID.randomUUID(), "--interactive=false");
+        etcdctl("user", "add", username + ":" + password, "--interactive=false");
+        etcdctl("role", "add", role);
+        etcdctl("role", "grant-permission", role, "--prefix=true", "readwrite", keyPrefix);
+        etcdctl("user", "grant-role", username, role);
+        etcdctl("auth", "enable");
+    }
+
+    private void etcdctl(String... arguments) {
+        List<String> command = new ArrayList<>(List.of(etcdctl().toString(), "--endpoints=" + endpoints(),
+                "--command-timeout=10s"));
+        command.addAll(List.of(arguments));
+        Commands.run(command, Map.of("ETCDCTL_API", "3"));
     }
 
     @Override

@@ -9,19 +9,15 @@ import io.github.locker.LockOptions;
 import io.github.locker.spi.BackendConfig;
 import io.github.locker.spi.LockerBackend;
 import io.github.locker.spi.LockerDriver;
+import io.github.locker.tck.LogCapture;
 import io.github.locker.tck.servers.RedisServer;
 import io.github.locker.tck.servers.TlsFiles;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -71,42 +67,19 @@ class RedisSecurityTest {
 
     @Test
     void aWrongPasswordFailsAtOnceAndNothingEverShowsAPassword() {
-        List<LogRecord> records = new CopyOnWriteArrayList<>();
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                records.add(record);
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        Logger root = Logger.getLogger("");
-        Level level = root.getLevel();
-        root.addHandler(capture);
-        // debug level, as an operator chasing a problem would set it; Lettuce's protocol trace (FINEST)
-        // does print every command, AUTH included, and must stay off in production (README, Operations)
-        root.setLevel(Level.FINE);
         String wrong = "wrong-" + UUID.randomUUID();
         Map<String, String> section = new HashMap<>(Map.of("uri", "redis://alice:" + wrong + "@127.0.0.1:"
                 + WITH_USER.process().port(), "timeout", "3s"));
         StringBuilder everything = new StringBuilder();
-        try {
+        // debug level, as an operator chasing a problem would set it; Lettuce's protocol trace (FINEST)
+        // does print every command, AUTH included, and must stay off in production (README, Operations)
+        try (LogCapture logs = LogCapture.start(Level.FINE, "")) {
             long start = System.nanoTime();
             assertThatThrownBy(() -> connect(section))
                     .isInstanceOf(LockBackendException.class)
                     .hasMessageContaining("Redis at 127.0.0.1:" + WITH_USER.process().port() + " refused the credentials")
                     .hasMessageContaining("check redis.secure.username and redis.secure.password")
-                    .satisfies(failure -> {
-                        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-                            everything.append(cause).append('\n');
-                        }
-                    });
+                    .satisfies(failure -> everything.append(LogCapture.chain(failure)));
             // the refusal is immediate; the bound only allows for a loaded machine (the timeout is 3 s)
             assertThat(Duration.ofNanos(System.nanoTime() - start)).as("a refusal, not a hang").isLessThan(Duration.ofSeconds(10));
 
@@ -116,14 +89,9 @@ class RedisSecurityTest {
             LockerBackend backend = connect(section);
             everything.append(backend.describe()).append('\n').append(BackendConfig.of("redis", "secure", section)).append('\n');
             assertLocks(backend);
-        } finally {
-            root.removeHandler(capture);
-            root.setLevel(level);
+            assertThat(logs.records()).as("something was logged, or this test proves nothing about logs").isNotEmpty();
+            everything.append(logs.text());
         }
-        records.forEach(record -> everything.append(record.getMessage()).append(' ')
-                .append(record.getParameters() == null ? "" : List.of(record.getParameters())).append(' ')
-                .append(record.getThrown()).append('\n'));
-        assertThat(records).as("something was logged, or this test proves nothing about logs").isNotEmpty();
         assertThat(everything.toString()).doesNotContain(PASSWORD).doesNotContain(wrong);
     }
 }
