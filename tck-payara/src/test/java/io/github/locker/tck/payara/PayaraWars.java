@@ -79,11 +79,21 @@ public final class PayaraWars {
      *     enterprise bean) and the servlet that calls it
      */
     public static WebArchive contention(TckBackend redis, TckBackend etcd) {
-        return withLocker(ShrinkWrap.create(WebArchive.class, "contend.war")
+        return application("contend", redis.configuration("redis") + etcd.configuration("etcd"))
                 .addPackage(JournaledSections.class.getPackage())
-                .addClass(Journal.class).addClass(Journal.class.getPackageName() + ".SharedFile")
-                .addAsResource(new StringAsset(redis.configuration("redis") + etcd.configuration("etcd")),
-                        "META-INF/microprofile-config.properties")
+                .addClass(Journal.class).addClass(Journal.class.getPackageName() + ".SharedFile");
+    }
+
+    /**
+     * @param name the application's name: {@code <name>.war}, deployed at {@code /<name>}
+     * @param configuration its {@code META-INF/microprofile-config.properties}
+     * @return an application that is not a test deployment, so it carries the library itself: the
+     *     library, the lockers, and {@code WEB-INF/beans.xml}, which makes the module a CDI one (and
+     *     so runs the library's extension); its own classes are the caller's to add
+     */
+    public static WebArchive application(String name, String configuration) {
+        return withLocker(ShrinkWrap.create(WebArchive.class, name + ".war")
+                .addAsResource(new StringAsset(configuration), "META-INF/microprofile-config.properties")
                 .addAsWebInfResource(EmptyAsset.INSTANCE, "beans.xml"));
     }
 

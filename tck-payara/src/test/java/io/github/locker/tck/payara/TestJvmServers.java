@@ -18,8 +18,16 @@ final class TestJvmServers {
     }
 
     /** @return a new Redis server, stopped by {@link #stopAll()} */
-    static synchronized RedisServer redis() {
-        RedisServer redis = new RedisServer().start();
+    static RedisServer redis() {
+        return redis(new RedisServer());
+    }
+
+    /**
+     * @param redis a Redis server not started yet ({@link RedisServer#withUser}, say)
+     * @return the same server, started, and stopped by {@link #stopAll()}
+     */
+    static synchronized RedisServer redis(RedisServer redis) {
+        redis.start();
         RUNNING.add(redis::stop);
         return redis;
     }
