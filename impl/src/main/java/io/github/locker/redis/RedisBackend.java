@@ -156,7 +156,12 @@ final class RedisBackend implements LockerBackend {
                         + "TLS and that " + settings.section() + ".tls.ca-file holds the CA that signed its certificate";
             }
         }
-        return settings.address() + " is unreachable: " + failure.getMessage() + " (check " + settings.section()
+        Throwable root = failure;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        String why = root == failure ? String.valueOf(failure.getMessage()) : failure.getMessage() + ": " + root;
+        return settings.address() + " is unreachable: " + why + " (check " + settings.section()
                 + ".uri, credentials and that Redis is running)";
     }
 
