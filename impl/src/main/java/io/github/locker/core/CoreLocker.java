@@ -150,12 +150,12 @@ public final class CoreLocker implements Locker {
     private Holding acquireNew(String key, LockOptions options, Consumer<Holding> onReleased, Runnable alsoOnLost) {
         Deadline deadline = options.waitTime().map(Deadline::after).orElse(Deadline.forever());
         LockerMetrics.Acquisition acquisition = metrics.start();
-        AcquisitionListener reporter = lossReporter(key, acquisition, alsoOnLost);
+        AcquisitionListener listener = listenerFor(key, acquisition, alsoOnLost);
         Lease lease;
         try {
             lease = options.retryCount() == 0
-                    ? engine.acquire(key, options, deadline, reporter)
-                    : acquireWithRetries(key, options, deadline, reporter);
+                    ? engine.acquire(key, options, deadline, listener)
+                    : acquireWithRetries(key, options, deadline, listener);
         } catch (InterruptedException interrupted) {
             acquisition.ended(LockerMetrics.Outcome.INTERRUPTED);
             Thread.currentThread().interrupt();
@@ -173,20 +173,20 @@ public final class CoreLocker implements Locker {
         return new Holding(lease, acquisition, onReleased);
     }
 
-    private Lease acquireWithRetries(String key, LockOptions options, Deadline deadline, AcquisitionListener reporter)
+    private Lease acquireWithRetries(String key, LockOptions options, Deadline deadline, AcquisitionListener listener)
             throws InterruptedException {
         for (int attempt = 0; ; attempt++) {
-            Lease lease = engine.acquire(key, options, Deadline.now(), reporter);
+            Lease lease = engine.acquire(key, options, Deadline.now(), listener);
             if (lease != null || attempt == options.retryCount() || deadline.hasPassed()) {
                 return lease;
             }
-            reporter.contended();
+            listener.contended();
             Duration pause = deadline.remainingAtMost(options.retryInterval());
             TimeUnit.NANOSECONDS.sleep(pause.toNanos());
         }
     }
 
-    private AcquisitionListener lossReporter(String key, LockerMetrics.Acquisition acquisition, Runnable alsoOnLost) {
+    private AcquisitionListener listenerFor(String key, LockerMetrics.Acquisition acquisition, Runnable alsoOnLost) {
         return new AcquisitionListener() {
             @Override
             public void leaseLost(Lease lease, String reason, Throwable cause) {
