@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.fail;
 import io.github.locker.Lock;
 import io.github.locker.cdi.BuildCompatibleTwin;
 import io.github.locker.cdi.LockerExtension;
+import io.github.locker.tck.servers.EtcdServer;
 import io.github.locker.tck.servers.RedisServer;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -29,6 +30,8 @@ class ExtensionTwinsTest {
     private static final String PASSWORD = "pw-" + UUID.randomUUID();
     @RegisterExtension
     static final RedisServer WITH_USER = RedisServer.withUser("alice", PASSWORD);
+    @RegisterExtension
+    static final EtcdServer ETCD_WITH_USER = EtcdServer.withUser("alice", PASSWORD, "locker:");
 
     private static final String REDIS_MAIN = "redis://127.0.0.1:1";
 
@@ -94,6 +97,18 @@ class ExtensionTwinsTest {
                 .doesNotContain(wrong).doesNotContain(PASSWORD);
         // a refusal, not a hang: the bound only allows for a loaded machine
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
+    }
+
+    @ParameterizedTest(name = "build-compatible: {0}")
+    @ValueSource(booleans = {false, true})
+    void aLockerConnectingAtStartupFailsTheStartWhenEtcdRefusesItsPassword(boolean buildCompatible) {
+        String wrong = "wrong-" + UUID.randomUUID();
+        assertThat(failure(buildCompatible, Map.of("locker.main.driver", "etcd", "etcd.main.endpoints",
+                ETCD_WITH_USER.endpoints(), "etcd.main.username", "alice", "etcd.main.password", wrong,
+                "locker.main.connect-at-startup", "true"), Beans.DefaultLocker.class))
+                .contains("Locker 'main' could not use its backend etcd.main while the application started")
+                .contains("authentication failed").contains("etcd.main.password")
+                .doesNotContain(wrong).doesNotContain(PASSWORD);
     }
 
     @ParameterizedTest(name = "build-compatible: {0}")
