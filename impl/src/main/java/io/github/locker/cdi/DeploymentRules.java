@@ -85,10 +85,24 @@ final class DeploymentRules {
                 problems.add(Problems.malformedKeyTemplate(where, spec.key(), malformed.getMessage()));
             }
         }
+        if (LAZY_RESULTS.contains(method.returnType())) {
+            problems.add(Problems.lazyResult(where, method.returnType()));
+        }
         duration(where, "waitTime", spec.waitTime(), false).ifPresent(problems::add);
         duration(where, "leaseTime", spec.leaseTime(), true).ifPresent(problems::add);
         return List.copyOf(problems);
     }
+
+    /**
+     * Return types whose work runs only when subscribed, after the method has returned: the
+     * interceptor would release the lock before the guarded work starts. Binary names, as both
+     * reflection and the build-time model give them.
+     */
+    private static final Set<String> LAZY_RESULTS = Set.of("io.smallrye.mutiny.Uni", "io.smallrye.mutiny.Multi",
+            "org.reactivestreams.Publisher", "java.util.concurrent.Flow$Publisher",
+            "reactor.core.publisher.Mono", "reactor.core.publisher.Flux", "io.reactivex.rxjava3.core.Single",
+            "io.reactivex.rxjava3.core.Maybe", "io.reactivex.rxjava3.core.Completable",
+            "io.reactivex.rxjava3.core.Flowable", "io.reactivex.rxjava3.core.Observable");
 
     private static Optional<String> duration(String where, String member, String value, boolean mustBePositive) {
         if (value.isEmpty()) {

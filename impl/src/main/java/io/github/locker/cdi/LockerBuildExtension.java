@@ -74,7 +74,7 @@ public class LockerBuildExtension implements BuildCompatibleExtension {
                         : onType != null && isBusinessMethod(method) ? onType : null;
                 if (locked != null) {
                     lockedMethods.add(new LockedMethod(describe(method), spec(locked),
-                            method.parameters().stream().map(ParameterInfo::name).toList()));
+                            method.parameters().stream().map(ParameterInfo::name).toList(), name(method.returnType())));
                 }
             }
         }
@@ -167,6 +167,17 @@ public class LockerBuildExtension implements BuildCompatibleExtension {
     private static String describe(MethodInfo method) {
         return method.declaringClass().simpleName() + "#" + method.name() + "("
                 + method.parameters().stream().map(parameter -> simpleName(parameter.type())).collect(Collectors.joining(", ")) + ")";
+    }
+
+    /** @return the type's fully qualified name without type arguments, as reflection's {@code Class#getName} for classes */
+    private static String name(Type type) {
+        if (type.isClass()) {
+            return type.asClass().declaration().name();
+        }
+        if (type.isParameterizedType()) {
+            return type.asParameterizedType().declaration().name();
+        }
+        return type.toString();
     }
 
     private static String simpleName(Type type) {

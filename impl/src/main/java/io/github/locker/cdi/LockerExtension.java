@@ -77,7 +77,8 @@ public class LockerExtension implements Extension {
             if (locked != null) {
                 Method member = method.getJavaMember();
                 lockedMethods.add(new LockedMethod(describe(member), LockedSpec.of(locked),
-                        Arrays.stream(member.getParameters()).map(Parameter::getName).toList()));
+                        Arrays.stream(member.getParameters()).map(Parameter::getName).toList(),
+                        member.getReturnType().getName()));
             }
         }
     }

@@ -68,6 +68,13 @@ final class Problems {
         return where + " has " + member + " = \"" + value + "\", which is invalid: " + why + ".";
     }
 
+    static String lazyResult(String where, String returnType) {
+        return where + " returns " + returnType + ", which does its work only when subscribed, after the method has "
+                + "returned: the lock would be released before that work runs. Return a CompletionStage instead (for a "
+                + "Uni: uni.subscribeAsCompletionStage()), whose completion @Locked waits for, or take the lock inside "
+                + "the pipeline with Locker.lockAsync.";
+    }
+
     static String unreachableAtStartup(String locker, String section, String cause) {
         return "Locker '" + locker + "' could not use its backend " + section + " while the application started "
                 + "(locker." + locker + ".connect-at-startup=true): " + cause + " Fix the server or the " + section

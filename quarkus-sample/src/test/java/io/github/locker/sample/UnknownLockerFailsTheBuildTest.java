@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.fail;
 import io.github.locker.Locked;
 import io.github.locker.Locker;
 import io.quarkus.test.QuarkusUnitTest;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
@@ -14,8 +15,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * On Quarkus the rules run at build time: an application referencing a locker that is not
- * configured, or a key template naming a missing parameter, does not build, and the message is
- * the one Weld shows.
+ * configured, a key template naming a missing parameter, or a {@code @Locked} method returning a
+ * lazy {@code Uni}, does not build, and the message is the one Weld shows.
  */
 class UnknownLockerFailsTheBuildTest {
 
@@ -27,6 +28,11 @@ class UnknownLockerFailsTheBuildTest {
 
         @Locked(key = "checkin:{uidd}")
         public void checkIn(String uid) {
+        }
+
+        @Locked
+        public Uni<String> lazy() {
+            return Uni.createFrom().item("runs after the method returned");
         }
     }
 
@@ -46,7 +52,9 @@ class UnknownLockerFailsTheBuildTest {
                         .contains("WrongReferences#locker references locker 'orderz', but no 'locker.orderz.driver' is "
                                 + "configured. Configured lockers: [main].")
                         .contains("@Locked on 'WrongReferences#checkIn(String)' has key template 'checkin:{uidd}', "
-                                + "but the method has no parameter 'uidd'. Parameters: [uid].");
+                                + "but the method has no parameter 'uidd'. Parameters: [uid].")
+                        .contains("@Locked on 'WrongReferences#lazy()' returns io.smallrye.mutiny.Uni, which does its work "
+                                + "only when subscribed, after the method has returned");
             });
 
     @Test

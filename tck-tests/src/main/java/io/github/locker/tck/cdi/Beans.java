@@ -5,6 +5,7 @@ import io.github.locker.Locker;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
+import java.util.concurrent.Flow;
 
 /** The beans the CDI tests deploy, each showing one way to reference a locker, right or wrong. */
 public final class Beans {
@@ -58,6 +59,15 @@ public final class Beans {
     public static class LockedWithMissingParameter {
         @Locked(key = "checkin:{uidd}:{day}")
         public void checkIn(String uid, String day) {
+        }
+    }
+
+    @ApplicationScoped
+    public static class LockedWithLazyResult {
+        /** Its subscriber would run after the interceptor released the lock. */
+        @Locked
+        public Flow.Publisher<String> feed() {
+            return subscriber -> { };
         }
     }
 

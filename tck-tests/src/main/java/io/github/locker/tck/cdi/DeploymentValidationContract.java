@@ -80,6 +80,11 @@ public abstract class DeploymentValidationContract {
         return deployment(REDIS_MAIN, Beans.LockedWithPositionOutOfRange.class);
     }
 
+    @Deployment(name = "lazy-result", managed = false)
+    static JavaArchive lazyResult() {
+        return deployment(REDIS_MAIN, Beans.LockedWithLazyResult.class);
+    }
+
     @Deployment(name = "class-template", managed = false)
     static JavaArchive classTemplate() {
         return deployment(REDIS_MAIN, Beans.LockedClassWithTemplate.class);
@@ -162,6 +167,14 @@ public abstract class DeploymentValidationContract {
         assertThat(failureOf("position-out-of-range"))
                 .contains("@Locked on 'LockedWithPositionOutOfRange#ship(String)' has key template 'order:{1}', but the "
                         + "method has no parameter {1} (1 parameters, counted from {0}).");
+    }
+
+    @Test
+    void aMethodWhoseResultRunsAfterItReturnsIsRefused() {
+        assertThat(failureOf("lazy-result"))
+                .contains("@Locked on 'LockedWithLazyResult#feed()' returns java.util.concurrent.Flow$Publisher, which does "
+                        + "its work only when subscribed, after the method has returned")
+                .contains("Return a CompletionStage instead");
     }
 
     @Test

@@ -65,6 +65,15 @@ class ExtensionTwinsTest {
 
     @ParameterizedTest(name = "build-compatible: {0}")
     @ValueSource(booleans = {false, true})
+    void aLazyResultFailsWithTheSameMessage(boolean buildCompatible) {
+        assertThat(failure(buildCompatible, Map.of("locker.main.driver", "redis", "redis.main.uri", REDIS_MAIN),
+                Beans.LockedWithLazyResult.class))
+                .contains("@Locked on 'LockedWithLazyResult#feed()' returns java.util.concurrent.Flow$Publisher, which does "
+                        + "its work only when subscribed");
+    }
+
+    @ParameterizedTest(name = "build-compatible: {0}")
+    @ValueSource(booleans = {false, true})
     void anUnknownDriverFailsWithTheSameMessage(boolean buildCompatible) {
         assertThat(failure(buildCompatible, Map.of("locker.main.driver", "mongo"), Beans.DefaultLocker.class))
                 .contains("Locker 'main' uses driver 'mongo' (locker.main.driver), but no installed driver has that name.");
