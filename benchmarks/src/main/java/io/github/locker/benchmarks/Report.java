@@ -27,6 +27,10 @@ final class Report {
             String evidence, String benchmark, Map<String, String> params) {
     }
 
+    /** One side of a comparison: a run's score or, with {@code figure}, one of its per-iteration figures. */
+    private record Side(String label, String benchmark, Map<String, String> params, String figure) {
+    }
+
     /** Whether a goal is met; {@code MISSING} when a run it needs did not run. */
     enum Verdict {
         MET("met"), NOT_MET("**not met**"), MISSING("not measured"), INFO("");
@@ -150,21 +154,48 @@ final class Report {
 
     private void interceptor(String lock, String what) {
         Map<String, String> params = Map.of("lock", lock);
-        Optional<Double> direct = results.score(INTERCEPTOR + ".direct", params);
-        Optional<Double> intercepted = results.score(INTERCEPTOR + ".intercepted", params);
-        Optional<Double> overhead = intercepted.flatMap(via -> direct.map(plain -> via - plain));
-        // A difference smaller than the iterations' own spread is not a measurement of it: no verdict then.
-        Optional<Double> spread = results.range(INTERCEPTOR + ".direct", params).flatMap(plain ->
-                results.range(INTERCEPTOR + ".intercepted", params).map(via -> Math.max(plain[1] - plain[0], via[1] - via[0])));
-        boolean resolvable = spread.map(x -> x < 5).orElse(true);
-        String goal = resolvable ? "overhead < 5 µs"
-                : "overhead < 5 µs: no verdict, the iterations spread " + spread.map(x -> format(x, 0)).orElse("–") + " µs";
-        Verdict verdict = !resolvable ? Verdict.INFO : verdict(overhead.map(x -> x < 5));
-        rows.add(new Row("5", "@Locked on Weld SE vs Locker.call, " + what + ": µs per call",
-                intercepted.map(x -> "@Locked " + format(x, 2) + spread(INTERCEPTOR + ".intercepted", params, 2)).orElse("–"),
-                direct.map(x -> "Locker.call " + format(x, 2) + spread(INTERCEPTOR + ".direct", params, 2)).orElse(""),
-                overhead.map(x -> (x >= 0 ? "+" : "") + format(x, 2) + " µs").orElse("–"), goal, verdict, "",
-                INTERCEPTOR + ".intercepted", params));
+        compare("5", "@Locked on Weld SE vs Locker.call, " + what + ": µs per call",
+                new Side("@Locked", INTERCEPTOR + ".intercepted", params, null),
+                new Side("Locker.call", INTERCEPTOR + ".direct", params, null), false, Optional.of(5.0), "overhead < 5 µs", 2, "");
+    }
+
+    /**
+     * Adds a row comparing a variant with its baseline by the medians of their measured iterations;
+     * the difference must stay below {@code allowed}. A difference smaller than the iterations' own
+     * spread is not a measurement of it: when either run's iterations spread by {@code allowed} or
+     * more, the row gives no verdict.
+     */
+    private void compare(String item, String measure, Side variant, Side baseline, boolean withRatio,
+            Optional<Double> allowed, String goal, int decimals, String evidence) {
+        Optional<Double> mine = median(variant);
+        Optional<Double> theirs = median(baseline);
+        Optional<Double> overhead = mine.flatMap(via -> theirs.map(plain -> via - plain));
+        Optional<Double> spread = range(variant).flatMap(via -> range(baseline).map(plain -> Math.max(plain[1] - plain[0], via[1] - via[0])));
+        boolean resolvable = spread.flatMap(x -> allowed.map(most -> x < most)).orElse(true);
+        String difference = overhead.map(x -> (x >= 0 ? "+" : "") + format(x, decimals) + " µs").orElse("–");
+        String ratio = withRatio ? ratio(mine, theirs).map(x -> format(x, 3) + "× (" + difference + ")").orElse("–") : difference;
+        String limit = allowed.map(most -> " (" + format(most, decimals) + " µs)").orElse("");
+        rows.add(new Row(item, measure, describe(variant, decimals), describe(baseline, decimals), ratio,
+                resolvable ? goal + limit : goal + limit + ": no verdict, the iterations spread " + spread.map(x -> format(x, 1)).orElse("–") + " µs",
+                resolvable ? verdict(overhead.flatMap(x -> allowed.map(most -> x < most))) : Verdict.INFO, evidence,
+                variant.benchmark(), variant.params()));
+    }
+
+    private Optional<Double> median(Side side) {
+        return side.figure() == null ? results.score(side.benchmark(), side.params())
+                : results.figureMedian(side.benchmark(), side.params(), side.figure());
+    }
+
+    private Optional<double[]> range(Side side) {
+        return side.figure() == null ? results.range(side.benchmark(), side.params())
+                : results.figureRange(side.benchmark(), side.params(), side.figure());
+    }
+
+    /** @return "label median (lowest–highest iteration)", or "–" when the run did not run */
+    private String describe(Side side, int decimals) {
+        return median(side).map(x -> side.label() + " " + format(x, decimals)
+                + range(side).map(range -> " (" + format(range[0], decimals) + "–" + format(range[1], decimals) + ")").orElse(""))
+                .orElse("–");
     }
 
     private static Verdict verdict(Optional<Boolean> met) {
