@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.DoublePredicate;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.openjdk.jmh.results.RunResult;
 
 /**
@@ -20,6 +21,9 @@ final class Report {
     static final String HAND_OFF = "HandOffBenchmark.cycle";
     static final String SCALE = "KeepAliveScaleBenchmark.holdThreeLeasePeriods";
     static final String INTERCEPTOR = "LockedInterceptorBenchmark";
+    static final String METRICS = "MetricsBenchmark";
+    /** Item 6's goal: the meters may add less than this share of a cycle. */
+    private static final double METRICS_SHARE = 0.02;
     private static final String[] PROBE_FIGURES = {"round trips/cycle", "client CPU µs/cycle", "server CPU µs/cycle"};
 
     /** One line of the table. {@code subject}/{@code benchmark}/{@code params} name ours' run, for profiling. */
@@ -56,6 +60,8 @@ final class Report {
         heapPerLock();
         interceptor("redis", "a Redis lock cycle");
         interceptor("held", "re-entering a held lock (no round trip)");
+        metrics("oneThread", "1 thread");
+        metrics("eightThreads", "8 threads");
     }
 
     List<Row> rows() {
@@ -159,6 +165,36 @@ final class Report {
                 new Side("Locker.call", INTERCEPTOR + ".direct", params, null), false, Optional.of(5.0), "overhead < 5 µs", 2, "");
     }
 
+    private void metrics(String method, String threads) {
+        String benchmark = METRICS + "." + method;
+        Map<String, String> prometheus = Map.of("registry", "prometheus");
+        Map<String, String> none = Map.of("registry", "none");
+        String measure = "metrics (Micrometer, Prometheus registry) vs none, uncontended Redis lock+unlock, " + threads + ": ";
+        String goal = "overhead < " + format(METRICS_SHARE * 100, 0) + " % of a cycle";
+        Side wall = new Side("Prometheus", benchmark, prometheus, null);
+        Side wallNone = new Side("none", benchmark, none, null);
+        compare("6", measure + "µs per cycle", wall, wallNone, true,
+                median(wallNone).map(cycle -> cycle * METRICS_SHARE), goal, 1, metricsProbe(benchmark, prometheus, none));
+        Side cpu = new Side("Prometheus", benchmark, prometheus, MetricsBenchmark.CPU_FIGURE);
+        Side cpuNone = new Side("none", benchmark, none, MetricsBenchmark.CPU_FIGURE);
+        compare("6", measure + "client CPU µs per cycle (Java threads, per measured iteration)", cpu, cpuNone, true,
+                median(cpuNone).map(cycle -> cycle * METRICS_SHARE), goal, 1,
+                "of which the benchmark threads, where the meters record: "
+                        + describe(new Side("Prometheus", benchmark, prometheus, MetricsBenchmark.CALLERS_CPU_FIGURE), 1) + " vs "
+                        + describe(new Side("none", benchmark, none, MetricsBenchmark.CALLERS_CPU_FIGURE), 1));
+    }
+
+    /** @return what the trial-end probe (1,000 cycles on one thread) saw with Prometheus and without, and what the scrape counted */
+    private String metricsProbe(String benchmark, Map<String, String> prometheus, Map<String, String> none) {
+        return "probe of 1,000 more cycles on one thread, Prometheus vs none: "
+                + Stream.of("server CPU µs/cycle", "round trips/cycle")
+                        .map(name -> name.replace("/cycle", "") + " " + figure(benchmark, prometheus, name) + " vs "
+                                + figure(benchmark, none, name))
+                        .collect(Collectors.joining(", "))
+                + "; acquisitions the Prometheus scrape counted: "
+                + results.figure(benchmark, prometheus, "acquisitions the Prometheus scrape counted").map(x -> format(x, 0)).orElse("–");
+    }
+
     /**
      * Adds a row comparing a variant with its baseline by the medians of their measured iterations;
      * the difference must stay below {@code allowed}. A difference smaller than the iterations' own
@@ -236,6 +272,10 @@ final class Report {
                 .entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
                 .map(group -> group.getKey() + " " + format(group.getValue(), 1)).collect(Collectors.joining(", ")));
         return text.toString();
+    }
+
+    private String figure(String benchmark, Map<String, String> params, String name) {
+        return results.figure(benchmark, params, name).map(x -> format(x, 1)).orElse("–");
     }
 
     private String micros(String benchmark, Subject subject) {
