@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.DoublePredicate;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.openjdk.jmh.results.RunResult;
 
 /**
@@ -20,11 +21,18 @@ final class Report {
     static final String HAND_OFF = "HandOffBenchmark.cycle";
     static final String SCALE = "KeepAliveScaleBenchmark.holdThreeLeasePeriods";
     static final String INTERCEPTOR = "LockedInterceptorBenchmark";
+    static final String METRICS = "MetricsBenchmark";
+    /** Item 6's goal: the meters may add less than this share of a cycle. */
+    private static final double METRICS_SHARE = 0.02;
     private static final String[] PROBE_FIGURES = {"round trips/cycle", "client CPU µs/cycle", "server CPU µs/cycle"};
 
     /** One line of the table. {@code subject}/{@code benchmark}/{@code params} name ours' run, for profiling. */
     record Row(String item, String measure, String ours, String baselines, String ratio, String goal, Verdict verdict,
             String evidence, String benchmark, Map<String, String> params) {
+    }
+
+    /** One side of a comparison: a run's score or, with {@code figure}, one of its per-iteration figures. */
+    private record Side(String label, String benchmark, Map<String, String> params, String figure) {
     }
 
     /** Whether a goal is met; {@code MISSING} when a run it needs did not run. */
@@ -52,6 +60,8 @@ final class Report {
         heapPerLock();
         interceptor("redis", "a Redis lock cycle");
         interceptor("held", "re-entering a held lock (no round trip)");
+        metrics("oneThread", "1 thread");
+        metrics("eightThreads", "8 threads");
     }
 
     List<Row> rows() {
@@ -150,21 +160,78 @@ final class Report {
 
     private void interceptor(String lock, String what) {
         Map<String, String> params = Map.of("lock", lock);
-        Optional<Double> direct = results.score(INTERCEPTOR + ".direct", params);
-        Optional<Double> intercepted = results.score(INTERCEPTOR + ".intercepted", params);
-        Optional<Double> overhead = intercepted.flatMap(via -> direct.map(plain -> via - plain));
-        // A difference smaller than the iterations' own spread is not a measurement of it: no verdict then.
-        Optional<Double> spread = results.range(INTERCEPTOR + ".direct", params).flatMap(plain ->
-                results.range(INTERCEPTOR + ".intercepted", params).map(via -> Math.max(plain[1] - plain[0], via[1] - via[0])));
-        boolean resolvable = spread.map(x -> x < 5).orElse(true);
-        String goal = resolvable ? "overhead < 5 µs"
-                : "overhead < 5 µs: no verdict, the iterations spread " + spread.map(x -> format(x, 0)).orElse("–") + " µs";
-        Verdict verdict = !resolvable ? Verdict.INFO : verdict(overhead.map(x -> x < 5));
-        rows.add(new Row("5", "@Locked on Weld SE vs Locker.call, " + what + ": µs per call",
-                intercepted.map(x -> "@Locked " + format(x, 2) + spread(INTERCEPTOR + ".intercepted", params, 2)).orElse("–"),
-                direct.map(x -> "Locker.call " + format(x, 2) + spread(INTERCEPTOR + ".direct", params, 2)).orElse(""),
-                overhead.map(x -> (x >= 0 ? "+" : "") + format(x, 2) + " µs").orElse("–"), goal, verdict, "",
-                INTERCEPTOR + ".intercepted", params));
+        compare("5", "@Locked on Weld SE vs Locker.call, " + what + ": µs per call",
+                new Side("@Locked", INTERCEPTOR + ".intercepted", params, null),
+                new Side("Locker.call", INTERCEPTOR + ".direct", params, null), false, Optional.of(5.0), "overhead < 5 µs", 2, "");
+    }
+
+    private void metrics(String method, String threads) {
+        String benchmark = METRICS + "." + method;
+        Map<String, String> prometheus = Map.of("registry", "prometheus");
+        Map<String, String> none = Map.of("registry", "none");
+        String measure = "metrics (Micrometer, Prometheus registry) vs none, uncontended Redis lock+unlock, " + threads + ": ";
+        String goal = "overhead < " + format(METRICS_SHARE * 100, 0) + " % of a cycle";
+        Side wall = new Side("Prometheus", benchmark, prometheus, null);
+        Side wallNone = new Side("none", benchmark, none, null);
+        compare("6", measure + "µs per cycle", wall, wallNone, true,
+                median(wallNone).map(cycle -> cycle * METRICS_SHARE), goal, 1, metricsProbe(benchmark, prometheus, none));
+        Side cpu = new Side("Prometheus", benchmark, prometheus, MetricsBenchmark.CPU_FIGURE);
+        Side cpuNone = new Side("none", benchmark, none, MetricsBenchmark.CPU_FIGURE);
+        compare("6", measure + "client CPU µs per cycle (Java threads, per measured iteration)", cpu, cpuNone, true,
+                median(cpuNone).map(cycle -> cycle * METRICS_SHARE), goal, 1,
+                "of which the benchmark threads, where the meters record: "
+                        + describe(new Side("Prometheus", benchmark, prometheus, MetricsBenchmark.CALLERS_CPU_FIGURE), 1) + " vs "
+                        + describe(new Side("none", benchmark, none, MetricsBenchmark.CALLERS_CPU_FIGURE), 1));
+    }
+
+    /** @return what the trial-end probe (1,000 cycles on one thread) saw with Prometheus and without, and what the scrape counted */
+    private String metricsProbe(String benchmark, Map<String, String> prometheus, Map<String, String> none) {
+        return "probe of 1,000 more cycles on one thread, Prometheus vs none: "
+                + Stream.of("server CPU µs/cycle", "round trips/cycle")
+                        .map(name -> name.replace("/cycle", "") + " " + figure(benchmark, prometheus, name) + " vs "
+                                + figure(benchmark, none, name))
+                        .collect(Collectors.joining(", "))
+                + "; acquisitions the Prometheus scrape counted: "
+                + results.figure(benchmark, prometheus, "acquisitions the Prometheus scrape counted").map(x -> format(x, 0)).orElse("–");
+    }
+
+    /**
+     * Adds a row comparing a variant with its baseline by the medians of their measured iterations;
+     * the difference must stay below {@code allowed}. A difference smaller than the iterations' own
+     * spread is not a measurement of it: when either run's iterations spread by {@code allowed} or
+     * more, the row gives no verdict.
+     */
+    private void compare(String item, String measure, Side variant, Side baseline, boolean withRatio,
+            Optional<Double> allowed, String goal, int decimals, String evidence) {
+        Optional<Double> mine = median(variant);
+        Optional<Double> theirs = median(baseline);
+        Optional<Double> overhead = mine.flatMap(via -> theirs.map(plain -> via - plain));
+        Optional<Double> spread = range(variant).flatMap(via -> range(baseline).map(plain -> Math.max(plain[1] - plain[0], via[1] - via[0])));
+        boolean resolvable = spread.flatMap(x -> allowed.map(most -> x < most)).orElse(true);
+        String difference = overhead.map(x -> (x >= 0 ? "+" : "") + format(x, decimals) + " µs").orElse("–");
+        String ratio = withRatio ? ratio(mine, theirs).map(x -> format(x, 3) + "× (" + difference + ")").orElse("–") : difference;
+        String limit = allowed.map(most -> " (" + format(most, decimals) + " µs)").orElse("");
+        rows.add(new Row(item, measure, describe(variant, decimals), describe(baseline, decimals), ratio,
+                resolvable ? goal + limit : goal + limit + ": no verdict, the iterations spread " + spread.map(x -> format(x, 1)).orElse("–") + " µs",
+                resolvable ? verdict(overhead.flatMap(x -> allowed.map(most -> x < most))) : Verdict.INFO, evidence,
+                variant.benchmark(), variant.params()));
+    }
+
+    private Optional<Double> median(Side side) {
+        return side.figure() == null ? results.score(side.benchmark(), side.params())
+                : results.figureMedian(side.benchmark(), side.params(), side.figure());
+    }
+
+    private Optional<double[]> range(Side side) {
+        return side.figure() == null ? results.range(side.benchmark(), side.params())
+                : results.figureRange(side.benchmark(), side.params(), side.figure());
+    }
+
+    /** @return "label median (lowest–highest iteration)", or "–" when the run did not run */
+    private String describe(Side side, int decimals) {
+        return median(side).map(x -> side.label() + " " + format(x, decimals)
+                + range(side).map(range -> " (" + format(range[0], decimals) + "–" + format(range[1], decimals) + ")").orElse(""))
+                .orElse("–");
     }
 
     private static Verdict verdict(Optional<Boolean> met) {
@@ -205,6 +272,10 @@ final class Report {
                 .entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
                 .map(group -> group.getKey() + " " + format(group.getValue(), 1)).collect(Collectors.joining(", ")));
         return text.toString();
+    }
+
+    private String figure(String benchmark, Map<String, String> params, String name) {
+        return results.figure(benchmark, params, name).map(x -> format(x, 1)).orElse("–");
     }
 
     private String micros(String benchmark, Subject subject) {

@@ -38,13 +38,30 @@ final class Results {
      * @return the score, when the run ran
      */
     Optional<Double> score(String benchmark, Map<String, String> params) {
-        return find(benchmark, params).map(run -> run.getPrimaryResult().getStatistics().getPercentile(50));
+        return find(benchmark, params).map(RunResult::getPrimaryResult).map(Results::median);
     }
 
     /** @return the lowest and highest iteration score, when the run ran */
     Optional<double[]> range(String benchmark, Map<String, String> params) {
-        return find(benchmark, params).map(run -> run.getPrimaryResult().getStatistics())
-                .map(statistics -> new double[] {statistics.getMin(), statistics.getMax()});
+        return find(benchmark, params).map(RunResult::getPrimaryResult).map(Results::range);
+    }
+
+    /** @return the median over the measured iterations of a figure recorded in each, when the run recorded it */
+    Optional<Double> figureMedian(String benchmark, Map<String, String> params, String name) {
+        return figureResult(benchmark, params, name).map(Results::median);
+    }
+
+    /** @return the lowest and highest iteration value of a figure recorded in each, when the run recorded it */
+    Optional<double[]> figureRange(String benchmark, Map<String, String> params, String name) {
+        return figureResult(benchmark, params, name).map(Results::range);
+    }
+
+    private static double median(Result<?> result) {
+        return result.getStatistics().getPercentile(50);
+    }
+
+    private static double[] range(Result<?> result) {
+        return new double[] {result.getStatistics().getMin(), result.getStatistics().getMax()};
     }
 
     /** @return the figures of the run whose names start with {@code prefix}, by the rest of their name */
@@ -60,6 +77,10 @@ final class Results {
 
     /** @return a figure the run recorded through {@link Figures}, when it did */
     Optional<Double> figure(String benchmark, Map<String, String> params, String name) {
-        return find(benchmark, params).map(run -> run.getSecondaryResults().get(name)).map(Result::getScore);
+        return figureResult(benchmark, params, name).map(Result::getScore);
+    }
+
+    private Optional<Result<?>> figureResult(String benchmark, Map<String, String> params, String name) {
+        return find(benchmark, params).map(run -> run.getSecondaryResults().get(name));
     }
 }

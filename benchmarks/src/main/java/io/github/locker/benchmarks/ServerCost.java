@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
@@ -23,6 +24,8 @@ final class ServerCost {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     /** Thread numbers, so a pool's threads add up to one group: "lettuce-nioEventLoop-4-1" → "lettuce-nioEventLoop". */
     private static final Pattern THREAD_NUMBER = Pattern.compile("[-#]?\\d+");
+    /** How many cycles {@link #recordCycles} watches: enough to average, few enough for the slow log to hold. */
+    private static final int PROBED_CYCLES = 1_000;
 
     /** One lock cycle, for the probe to repeat. */
     interface Cycle {
@@ -30,6 +33,19 @@ final class ServerCost {
     }
 
     private ServerCost() {
+    }
+
+    /**
+     * Runs {@value #PROBED_CYCLES} more lock+unlock cycles of a client on a key of their own, on this
+     * thread, and records their figures once for the run: for a benchmark's trial tear-down.
+     *
+     * @param subject what the client is, for the server it runs on
+     * @param client the client, still open
+     * @throws Exception when a cycle failed
+     */
+    static void recordCycles(Subject subject, LockClient client) throws Exception {
+        String key = "probe:" + UUID.randomUUID();
+        Figures.recordOnce(of(subject, PROBED_CYCLES, () -> client.lock(key).unlock()));
     }
 
     /** @return per-cycle figures of {@code cycles} cycles */
@@ -68,22 +84,36 @@ final class ServerCost {
         figures.put("probe wall µs/cycle", (System.nanoTime() - started) / 1e3 / cycles);
         figures.put("client CPU µs/cycle", (OS.getProcessCpuTime() - cpuBefore) / 1e3 / cycles);
         // which threads spent it: the caller's, the client's I/O threads, ours (keep-alive, ...)
-        Map<String, Double> byThreadGroup = new TreeMap<>();
-        threadCpu().forEach((id, cpu) -> {
-            ThreadInfo thread = THREADS.getThreadInfo(id);
-            if (thread != null) {
-                double micros = (cpu - threadsBefore.getOrDefault(id, 0L)) / 1e3 / cycles;
-                byThreadGroup.merge(THREAD_NUMBER.matcher(thread.getThreadName()).replaceAll(""), micros, Double::sum);
-            }
-        });
-        byThreadGroup.forEach((group, micros) -> {
+        cpuByThreadGroup(threadsBefore, cycles).forEach((group, micros) -> {
             if (micros >= 1) {
                 figures.put(THREAD_FIGURE + group, micros);
             }
         });
     }
 
-    private static Map<Long, Long> threadCpu() {
+    /**
+     * What the Java threads spent per cycle since {@code before}: the caller's, the client's I/O
+     * threads, ours (keep-alive, ...). Precise to the nanosecond, unlike the process's CPU time
+     * (counted in 10 ms ticks); the JIT compiler and GC threads are not Java threads, so not in it.
+     *
+     * @param before {@link #threadCpu()} when the cycles started
+     * @param cycles how many cycles ran since
+     * @return CPU µs per cycle by thread group: the thread names without their numbers
+     */
+    static Map<String, Double> cpuByThreadGroup(Map<Long, Long> before, long cycles) {
+        Map<String, Double> byThreadGroup = new TreeMap<>();
+        threadCpu().forEach((id, cpu) -> {
+            ThreadInfo thread = THREADS.getThreadInfo(id);
+            if (thread != null) {
+                double micros = (cpu - before.getOrDefault(id, 0L)) / 1e3 / cycles;
+                byThreadGroup.merge(THREAD_NUMBER.matcher(thread.getThreadName()).replaceAll(""), micros, Double::sum);
+            }
+        });
+        return byThreadGroup;
+    }
+
+    /** @return the CPU nanoseconds each live Java thread has used so far, by thread id */
+    static Map<Long, Long> threadCpu() {
         Map<Long, Long> cpu = new HashMap<>();
         for (long id : THREADS.getAllThreadIds()) {
             long nanos = THREADS.getThreadCpuTime(id);

@@ -33,7 +33,6 @@ import org.openjdk.jmh.annotations.Warmup;
 public class UncontendedCycleBenchmark {
     /** Long enough that no lease ends during a run; the same for every subject. */
     static final Duration LEASE = Duration.ofSeconds(30);
-    private static final int PROBED_CYCLES = 1_000;
 
     /** Which implementation: a {@link Subject} id. */
     @Param({"ours-redis", "floor-redis", "redisson", "ours-etcd", "floor-etcd", "jetcd-lock"})
@@ -55,8 +54,7 @@ public class UncontendedCycleBenchmark {
     @TearDown(Level.Trial)
     public void probeAndClose() throws Exception {
         try {
-            String key = "probe:" + UUID.randomUUID();
-            Figures.recordOnce(ServerCost.of(Subject.of(subject), PROBED_CYCLES, () -> client.lock(key).unlock()));
+            ServerCost.recordCycles(Subject.of(subject), client);
         } finally {
             client.close();
         }
