@@ -19,6 +19,11 @@ import java.lang.annotation.Target;
  * {@link LockTimeoutException} / {@link LockNotAcquiredException} propagates, or the call is
  * skipped. When the lease is lost while the method runs, {@link LockLostException} is thrown after
  * it returns.
+ *
+ * <p>A method returning a {@link java.util.concurrent.CompletionStage} holds the lock until the
+ * stage completes. A method returning a result that works only when subscribed (Mutiny
+ * {@code Uni}, a {@code Publisher}, Reactor, RxJava) is refused at deployment: its work would run
+ * after the lock was released.
  */
 @InterceptorBinding
 @Inherited
