@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.fail;
 
 import io.github.locker.Locked;
 import io.github.locker.Locker;
+import io.github.locker.tck.LogCapture;
 import io.quarkus.test.QuarkusUnitTest;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -43,19 +44,13 @@ class UnknownLockerFailsTheBuildTest {
             .overrideConfigKey("redis.main.uri", "redis://127.0.0.1:6379")
             // the @QuarkusTest application excludes this bean (application.properties); this one must see it
             .overrideConfigKey("quarkus.arc.exclude-types", "NothingExcludedHere")
-            .assertException(failure -> {
-                StringBuilder chain = new StringBuilder();
-                for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-                    chain.append(cause.getMessage()).append('\n');
-                }
-                assertThat(chain.toString())
-                        .contains("WrongReferences#locker references locker 'orderz', but no 'locker.orderz.driver' is "
-                                + "configured. Configured lockers: [main].")
-                        .contains("@Locked on 'WrongReferences#checkIn(String)' has key template 'checkin:{uidd}', "
-                                + "but the method has no parameter 'uidd'. Parameters: [uid].")
-                        .contains("@Locked on 'WrongReferences#lazy()' returns io.smallrye.mutiny.Uni, which does its work "
-                                + "only when subscribed, after the method has returned");
-            });
+            .assertException(failure -> assertThat(LogCapture.chain(failure))
+                    .contains("WrongReferences#locker references locker 'orderz', but no 'locker.orderz.driver' is "
+                            + "configured. Configured lockers: [main].")
+                    .contains("@Locked on 'WrongReferences#checkIn(String)' has key template 'checkin:{uidd}', "
+                            + "but the method has no parameter 'uidd'. Parameters: [uid].")
+                    .contains("@Locked on 'WrongReferences#lazy()' returns io.smallrye.mutiny.Uni, which does its work "
+                            + "only when subscribed, after the method has returned"));
 
     @Test
     void theApplicationDoesNotBuild() {

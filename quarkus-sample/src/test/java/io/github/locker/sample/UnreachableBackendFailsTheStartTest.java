@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import io.github.locker.Locker;
+import io.github.locker.tck.LogCapture;
 import io.quarkus.test.QuarkusUnitTest;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -34,16 +35,10 @@ class UnreachableBackendFailsTheStartTest {
             .overrideConfigKey("redis.main.uri", "redis://127.0.0.1:1")
             .overrideConfigKey("redis.main.timeout", "1s")
             .overrideConfigKey("locker.main.connect-at-startup", "true")
-            .assertException(failure -> {
-                StringBuilder chain = new StringBuilder();
-                for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-                    chain.append(cause.getMessage()).append('\n');
-                }
-                assertThat(chain.toString())
-                        .contains("Locker 'main' could not use its backend redis.main while the application started "
-                                + "(locker.main.connect-at-startup=true): Redis at 127.0.0.1:1 is unreachable")
-                        .contains("set locker.main.connect-at-startup=false to connect on first use");
-            });
+            .assertException(failure -> assertThat(LogCapture.chain(failure))
+                    .contains("Locker 'main' could not use its backend redis.main while the application started "
+                            + "(locker.main.connect-at-startup=true): Redis at 127.0.0.1:1 is unreachable")
+                    .contains("set locker.main.connect-at-startup=false to connect on first use"));
 
     @Test
     void theApplicationDoesNotStart() {

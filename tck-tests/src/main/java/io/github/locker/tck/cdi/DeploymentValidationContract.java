@@ -3,6 +3,7 @@ package io.github.locker.tck.cdi;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import io.github.locker.tck.LogCapture;
 import org.jboss.arquillian.container.test.api.Deployer;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
@@ -214,11 +215,7 @@ public abstract class DeploymentValidationContract {
         try {
             deployer.deploy(deployment);
         } catch (RuntimeException failure) {
-            StringBuilder messages = new StringBuilder();
-            for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-                messages.append(cause.getMessage()).append('\n');
-            }
-            return messages.toString();
+            return LogCapture.chain(failure);
         } finally {
             try {
                 deployer.undeploy(deployment);

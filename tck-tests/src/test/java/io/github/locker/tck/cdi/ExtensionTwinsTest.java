@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.fail;
 import io.github.locker.Lock;
 import io.github.locker.cdi.BuildCompatibleTwin;
 import io.github.locker.cdi.LockerExtension;
+import io.github.locker.tck.LogCapture;
 import io.github.locker.tck.servers.EtcdServer;
 import io.github.locker.tck.servers.RedisServer;
 import java.net.URL;
@@ -174,11 +175,7 @@ class ExtensionTwinsTest {
             try (WeldContainer started = weld(buildCompatible, beans).initialize()) {
                 fail("the container started, but should have failed");
             } catch (RuntimeException failure) {
-                StringBuilder chain = new StringBuilder();
-                for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-                    chain.append(cause.getMessage()).append('\n');
-                }
-                messages[0] = chain.toString();
+                messages[0] = LogCapture.chain(failure);
             }
         });
         return messages[0];
