@@ -80,6 +80,7 @@ public final class CompatibilityReport {
                         continue;
                     }
                     String group = row.startsWith("any |") ? "7 deployment validation"
+                            : testCase.group(2).endsWith("LeaderLoopTest") ? "8 leader tasks"
                             : GROUPS.getOrDefault(testCase.group(1), "6 locking behaviour");
                     int[] cell = cells.computeIfAbsent(row + " | " + group, key -> new int[2]);
                     cell[0]++;
@@ -123,7 +124,7 @@ public final class CompatibilityReport {
         if (simple.endsWith("MultiNodeTest")) {
             return driver + " | separate JVMs, driver API";
         }
-        if (simple.endsWith("LockerTest")) {
+        if (simple.endsWith("LockerTest") || simple.endsWith("LeaderLoopTest")) {
             return driver + " | one JVM, driver API";
         }
         return null;

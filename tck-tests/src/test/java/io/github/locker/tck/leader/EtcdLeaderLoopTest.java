@@ -24,7 +24,7 @@ class EtcdLeaderLoopTest extends LeaderLoopContract {
     private final Map<String, EtcdMember> memberOfNode = new ConcurrentHashMap<>();
 
     @Override
-    LockerBackend connectNode(String node) {
+    protected LockerBackend connectNode(String node) {
         List<EtcdMember> followers = ETCD.members().stream().filter(member -> !member.isLeader()).toList();
         String endpoints = switch (node) {
             case "a" -> use(node, followers.get(0));
@@ -41,7 +41,7 @@ class EtcdLeaderLoopTest extends LeaderLoopContract {
     }
 
     @Override
-    void cutOff(String node) {
+    protected void cutOff(String node) {
         memberOfNode.get(node).process().kill();
     }
 
@@ -55,7 +55,7 @@ class EtcdLeaderLoopTest extends LeaderLoopContract {
     }
 
     @Override
-    String driver() {
+    protected String driver() {
         return "etcd";
     }
 }

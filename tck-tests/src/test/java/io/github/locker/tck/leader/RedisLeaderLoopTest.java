@@ -54,7 +54,7 @@ class RedisLeaderLoopTest extends LeaderLoopContract {
     }
 
     @Override
-    LockerBackend connectNode(String node) {
+    protected LockerBackend connectNode(String node) {
         admin().aclSetuser(user(node), AclSetuserArgs.Builder.reset().on().addPassword(PASSWORD)
                 .allKeys().allChannels().allCommands());
         return LockerDriver.find("redis").orElseThrow().connect(BackendConfig.of("redis", node, Map.of(
@@ -62,7 +62,7 @@ class RedisLeaderLoopTest extends LeaderLoopContract {
     }
 
     @Override
-    void cutOff(String node) {
+    protected void cutOff(String node) {
         cut.add(node);
         admin().aclSetuser(user(node), AclSetuserArgs.Builder.off());
         admin().clientKill(KillArgs.Builder.user(user(node)));
@@ -74,7 +74,7 @@ class RedisLeaderLoopTest extends LeaderLoopContract {
     }
 
     @Override
-    String driver() {
+    protected String driver() {
         return "Redis";
     }
 

@@ -9,6 +9,7 @@ import io.github.locker.Lock;
 import io.github.locker.LockOptions;
 import io.github.locker.Locker;
 import io.github.locker.spi.LockerBackend;
+import io.github.locker.tck.Nodes;
 import io.github.locker.tck.leader.Iterations.Iteration;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,39 +25,49 @@ import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * What {@link Locker#runLoop} promises on every driver, on real servers. Each node is a locker on a
- * backend connection of its own, as two instances of a service would have. A driver's test says
- * how to connect a node and how to cut a node off its backend.
+ * TCK case 8, what {@link Locker#runLoop} promises on every driver, on real servers: one leader at
+ * a time, hand-over at once on stop or close, a running iteration interrupted by stop, a cut-off
+ * leader stepping down before another node leads, a failing body retried. Each node is a locker on
+ * a backend connection of its own, as two instances of a service would have. A driver's test
+ * extends this class and says how to connect a node and how to cut a node off its backend (for
+ * example by disabling its user, or killing the one server it can reach).
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
-abstract class LeaderLoopContract {
-    static final String PREFIX = "locker:tck:";
+public abstract class LeaderLoopContract {
+    /** The key prefix of every node's locker. */
+    protected static final String PREFIX = Nodes.PREFIX;
     /** Long enough that a handover within it can only come from a release, not from the lease ending. */
-    static final LockOptions LONG_LEASE = LockOptions.defaults().withLeaseTime(Duration.ofSeconds(20));
+    protected static final LockOptions LONG_LEASE = LockOptions.defaults().withLeaseTime(Duration.ofSeconds(20));
     /** Short enough to wait for its end in a test; whole seconds, as etcd leases are. */
-    static final LockOptions SHORT_LEASE = LockOptions.defaults().withLeaseTime(Duration.ofSeconds(3));
+    protected static final LockOptions SHORT_LEASE = LockOptions.defaults().withLeaseTime(Duration.ofSeconds(3));
     /** How much later than its release (or the end of its lease) a waiting node may start leading. */
-    static final Duration HANDOVER_SLACK = Duration.ofMillis(1500);
-    static final Duration SHORT_WORK = Duration.ofMillis(5);
-    static final Duration ENDLESS_WORK = Duration.ofMinutes(10);
+    protected static final Duration HANDOVER_SLACK = Duration.ofMillis(1500);
+    protected static final Duration SHORT_WORK = Duration.ofMillis(5);
+    protected static final Duration ENDLESS_WORK = Duration.ofMinutes(10);
 
     private final List<LockerBackend> backends = new CopyOnWriteArrayList<>();
     private final List<LeaderLoop> loops = new ArrayList<>();
-    final Iterations iterations = new Iterations();
+    /** What the bodies of this test's loops did. */
+    protected final Iterations iterations = new Iterations();
     /** A key no other test, nor an earlier run against the same server, uses. */
-    String key;
+    protected String key;
 
     /**
      * @param node the node's name; a driver may use it to place the node (a user, an endpoint)
      * @return a new, independent connection to the backend under test
      */
-    abstract LockerBackend connectNode(String node);
+    protected abstract LockerBackend connectNode(String node);
 
-    /** Cuts {@code node} off its backend, as a network partition or a crashed backend server would. */
-    abstract void cutOff(String node);
+    /**
+     * Cuts {@code node} off its backend, as a network partition or a crashed backend server would,
+     * while the other nodes keep working.
+     *
+     * @param node a node's name, as given to {@link #connectNode}
+     */
+    protected abstract void cutOff(String node);
 
     /** @return the name of the driver, for the handover times printed */
-    abstract String driver();
+    protected abstract String driver();
 
     @BeforeEach
     void uniqueKey(TestInfo test) {
@@ -72,17 +83,34 @@ abstract class LeaderLoopContract {
         backends.forEach(LockerBackend::close);
     }
 
-    Locker node(String name) {
+    /**
+     * @param name the node's name
+     * @return a locker of that name on a new connection of its own, closed after the test
+     */
+    protected Locker node(String name) {
         LockerBackend backend = connectNode(name);
         backends.add(backend);
         return backend.locker(name, LockOptions.defaults(), PREFIX);
     }
 
-    LeaderLoop start(Locker node, LockOptions options, Duration work) {
+    /**
+     * @param node the node
+     * @param options the loop's lock options
+     * @param work how long each iteration works
+     * @return the node's loop, its iterations recorded in {@link #iterations}, stopped after the test
+     */
+    protected LeaderLoop start(Locker node, LockOptions options, Duration work) {
         return start(node, options, Duration.ZERO, iterations.body(node.name(), work));
     }
 
-    LeaderLoop start(Locker node, LockOptions options, Duration interval, java.util.function.Consumer<Lock> body) {
+    /**
+     * @param node the node
+     * @param options the loop's lock options
+     * @param interval the pause between iterations
+     * @param body the loop's body
+     * @return the node's loop, stopped after the test
+     */
+    protected LeaderLoop start(Locker node, LockOptions options, Duration interval, java.util.function.Consumer<Lock> body) {
         LeaderLoop loop = node.runLoop(key, options, interval, body);
         loops.add(loop);
         return loop;
@@ -96,7 +124,13 @@ abstract class LeaderLoopContract {
         return new LeaderLoop[] {a, b};
     }
 
-    void report(String what, long nanos) {
+    /**
+     * Prints a measured time, for the run's log.
+     *
+     * @param what what was measured
+     * @param nanos how long it took
+     */
+    protected void report(String what, long nanos) {
         System.out.printf("[leader loop on %s] %s: %d ms%n", driver(), what, TimeUnit.NANOSECONDS.toMillis(nanos));
     }
 

@@ -14,9 +14,17 @@ import java.util.function.Consumer;
  * and end on the monotonic clock, and whether it was interrupted; and the most iterations that ever
  * ran at the same moment, across every node of the test (they share this JVM).
  */
-final class Iterations {
-    /** One run of a body. */
-    record Iteration(String node, long token, long startNanos, long endNanos, boolean interrupted) {
+public final class Iterations {
+    /**
+     * One run of a body.
+     *
+     * @param node the node it ran on
+     * @param token the fencing token of the lock it ran under
+     * @param startNanos when it started, on the monotonic clock
+     * @param endNanos when it ended
+     * @param interrupted whether it was interrupted (stop or lost lease)
+     */
+    public record Iteration(String node, long token, long startNanos, long endNanos, boolean interrupted) {
     }
 
     private final List<Iteration> done = new CopyOnWriteArrayList<>();
@@ -30,7 +38,7 @@ final class Iterations {
      * @param work how long each iteration works (sleeping, so an interrupt ends it early)
      * @return a body that records every iteration
      */
-    Consumer<Lock> body(String node, Duration work) {
+    public Consumer<Lock> body(String node, Duration work) {
         return lock -> {
             long start = System.nanoTime();
             firstStartByNode.putIfAbsent(node, start);
@@ -50,27 +58,27 @@ final class Iterations {
     }
 
     /** @return the finished iterations of {@code node}, in the order they ended */
-    List<Iteration> of(String node) {
+    public List<Iteration> of(String node) {
         return done.stream().filter(iteration -> iteration.node().equals(node)).toList();
     }
 
     /** @return how many iterations of {@code node} have finished */
-    int count(String node) {
+    public int count(String node) {
         return of(node).size();
     }
 
     /** @return when the first iteration of {@code node} started, on the monotonic clock; null if none has */
-    Long firstStart(String node) {
+    public Long firstStart(String node) {
         return firstStartByNode.get(node);
     }
 
     /** @return the fencing tokens of the iterations of {@code node} that have started, in order */
-    List<Long> startedTokens(String node) {
+    public List<Long> startedTokens(String node) {
         return startedTokensByNode.getOrDefault(node, List.of());
     }
 
     /** @return the most iterations that ran at the same moment */
-    int mostAtOnce() {
+    public int mostAtOnce() {
         return mostAtOnce.get();
     }
 }
