@@ -247,7 +247,7 @@ final class RedisBackend implements LockerBackend {
      * is released or its lease would have ended anyway.
      */
     void releaseUntil(String lockKey, String owner, long leaseEndNanos) {
-        keepAlive.schedule(() -> run(RedisScript.RELEASE, new String[] {lockKey}, owner, RELEASE_CHANNEL)
+        keepAlive.schedule(() -> release(lockKey, owner)
                 .whenComplete((released, failure) -> {
                     if (failure != null && System.nanoTime() - leaseEndNanos < 0 && !closing) {
                         releaseUntil(lockKey, owner, leaseEndNanos);
@@ -257,7 +257,29 @@ final class RedisBackend implements LockerBackend {
 
     /** Deletes our lock if we have it, without waiting: the cleanup of an acquisition given up on. */
     void releaseInBackground(String lockKey, String owner) {
-        run(RedisScript.RELEASE, new String[] {lockKey}, owner, RELEASE_CHANNEL);
+        release(lockKey, owner);
+    }
+
+    /**
+     * The compare-and-delete of our lock, which wakes its waiters if any are counted.
+     *
+     * @return 1 when the lock was ours, 0 when not
+     */
+    CompletableFuture<Long> release(String lockKey, String owner) {
+        return run(RedisScript.RELEASE, new String[] {lockKey, waitersKeyOf(lockKey)}, owner, RELEASE_CHANNEL);
+    }
+
+    /** Uncounts a waiter that stops waiting without the lock, without waiting for the answer. */
+    void stopWaiting(String lockKey) {
+        run(RedisScript.STOP_WAITING, new String[] {waitersKeyOf(lockKey)});
+    }
+
+    /**
+     * @param lockKey a lock key, {@code <prefix>{<key>}}
+     * @return the key counting its waiters; its hash tag is the lock key's, so it shares the lock's node
+     */
+    static String waitersKeyOf(String lockKey) {
+        return lockKey + ":waiters";
     }
 
     @Override

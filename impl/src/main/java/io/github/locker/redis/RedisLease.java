@@ -104,7 +104,7 @@ final class RedisLease implements Lease {
         }
         backend.held().remove(this);
         backend.renewals().stop(this);
-        return backend.run(RedisScript.RELEASE, new String[] {lockKey}, owner, RedisBackend.RELEASE_CHANNEL);
+        return backend.release(lockKey, owner);
     }
 
     /** @return whether a renewal should be sent now: held, none in flight, and its time has come */

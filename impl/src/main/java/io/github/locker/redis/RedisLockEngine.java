@@ -21,6 +21,17 @@ final class RedisLockEngine implements LockEngine {
     private static final Duration MIN_ATTEMPT_TIME = Duration.ofSeconds(1);
     /** When the holder's key carries no TTL (not ours: someone set it by hand), look again this often. */
     private static final long FOREIGN_KEY_RECHECK_MILLIS = 100;
+    /** The acquire script's {@code waiting}: one attempt, not counted among the waiters. */
+    static final String NOT_WAITING = "0";
+    /** The acquire script's {@code waiting}: count this call among the waiters if it fails. */
+    static final String STARTS_WAITING = "1";
+    /** The acquire script's {@code waiting}: counted already; uncount it if it acquires. */
+    static final String COUNTED = "2";
+    /**
+     * How much longer than the holder's lease a waiters count lives: a waiter tries again at the
+     * latest when that lease ends, and this covers a slow round trip on the way.
+     */
+    private static final Duration WAITERS_COUNT_MARGIN = Duration.ofSeconds(10);
 
     private final RedisBackend backend;
     private final String keyPrefix;
@@ -39,39 +50,53 @@ final class RedisLockEngine implements LockEngine {
             throws InterruptedException {
         String lockKey = lockKeyOf(key);
         String owner = backend.newOwnerToken();
-        while (true) {
-            CompletableFuture<Void> released = deadline.hasPassed() ? null : backend.waiters().register(lockKey);
-            try {
-                long sentAt = System.nanoTime();
-                List<Long> reply = attempt(key, lockKey, owner, options, deadline);
-                if (reply.get(0) == 1L) {
-                    return RedisLease.start(backend, key, lockKey, owner, reply.get(1), options, sentAt, listener);
-                }
-                if (released == null || deadline.hasPassed()) {
-                    return null;
-                }
-                listener.contended();
-                long holderMillisLeft = reply.get(1) > 0 ? reply.get(1) : FOREIGN_KEY_RECHECK_MILLIS;
-                long sleepNanos = Math.min(TimeUnit.MILLISECONDS.toNanos(holderMillisLeft), deadline.remainingNanos());
+        // Whether Redis counts this call among the lock's waiters, so that releases publish for it. When an
+        // attempt goes unanswered it keeps its last value: a count the script may have made is left to
+        // expire (releases publish a little longer than needed), which is safer than a waiter uncounted.
+        boolean counted = false;
+        try {
+            while (true) {
+                CompletableFuture<Void> released = deadline.hasPassed() ? null : backend.waiters().register(lockKey);
                 try {
-                    released.get(sleepNanos, TimeUnit.NANOSECONDS);
-                } catch (TimeoutException holderLeaseOver) {
-                    // the holder's lease has ended (or the wait time has): try again
-                } catch (java.util.concurrent.ExecutionException impossible) {
-                    throw new IllegalStateException(impossible);
+                    String waiting = counted ? COUNTED : released == null ? NOT_WAITING : STARTS_WAITING;
+                    long sentAt = System.nanoTime();
+                    List<Long> reply = attempt(key, lockKey, owner, options, deadline, waiting);
+                    if (reply.get(0) == 1L) {
+                        counted = false; // the script uncounted it
+                        return RedisLease.start(backend, key, lockKey, owner, reply.get(1), options, sentAt, listener);
+                    }
+                    counted = !NOT_WAITING.equals(waiting);
+                    if (released == null || deadline.hasPassed()) {
+                        return null;
+                    }
+                    listener.contended();
+                    long holderMillisLeft = reply.get(1) > 0 ? reply.get(1) : FOREIGN_KEY_RECHECK_MILLIS;
+                    long sleepNanos = Math.min(TimeUnit.MILLISECONDS.toNanos(holderMillisLeft), deadline.remainingNanos());
+                    try {
+                        released.get(sleepNanos, TimeUnit.NANOSECONDS);
+                    } catch (TimeoutException holderLeaseOver) {
+                        // the holder's lease has ended (or the wait time has): try again
+                    } catch (java.util.concurrent.ExecutionException impossible) {
+                        throw new IllegalStateException(impossible);
+                    }
+                } finally {
+                    if (released != null) {
+                        backend.waiters().unregister(lockKey, released);
+                    }
                 }
-            } finally {
-                if (released != null) {
-                    backend.waiters().unregister(lockKey, released);
-                }
+            }
+        } finally {
+            if (counted) {
+                backend.stopWaiting(lockKey);
             }
         }
     }
 
-    private List<Long> attempt(String key, String lockKey, String owner, LockOptions options, Deadline deadline)
-            throws InterruptedException {
+    private List<Long> attempt(String key, String lockKey, String owner, LockOptions options, Deadline deadline,
+            String waiting) throws InterruptedException {
         CompletableFuture<List<Long>> reply = backend.run(RedisScript.ACQUIRE,
-                new String[] {lockKey, fenceKeyOf(lockKey)}, owner, Long.toString(options.leaseTime().toMillis()));
+                new String[] {lockKey, fenceKeyOf(lockKey), RedisBackend.waitersKeyOf(lockKey)}, owner,
+                Long.toString(options.leaseTime().toMillis()), waiting, Long.toString(WAITERS_COUNT_MARGIN.toMillis()));
         Duration timeout = deadline.attemptTimeout(backend.commandTimeout(), MIN_ATTEMPT_TIME);
         boolean answered = false;
         try {

@@ -7,28 +7,64 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * The three scripts of the lock protocol. Each runs atomically on the node owning the lock key's
- * hash slot; the lock key and the fence key share a hash tag, so Cluster routes both to one node.
+ * The scripts of the lock protocol. Each runs atomically on the node owning the lock key's
+ * hash slot; the lock key, the fence key and the waiters count share a hash tag, so Cluster routes
+ * them to one node.
  */
 enum RedisScript {
     /**
-     * KEYS: lock, fence. ARGV: owner, lease ms. Returns {1, fencing token} when acquired, else
-     * {0, the holder's remaining ms} so the waiter knows when the lease would end at the latest.
+     * KEYS: lock, fence, waiters. ARGV: owner, lease ms, waiting, least ms the waiters count must
+     * outlive the holder's lease. Returns {1, fencing token} when acquired, else {0, the holder's
+     * remaining ms} so the waiter knows when the lease would end at the latest.
+     *
+     * <p>{@code waiting} says whether the caller waits for a release message when it fails:
+     * {@code 0} (a single attempt), {@code 1} (count it among the waiters), {@code 2} (counted
+     * already: uncount it when it acquires). The count is what makes {@link #RELEASE} publish. Its
+     * expiry is pushed past the caller's next attempt, so it never ends while a waiter sleeps, and
+     * the count of a crashed waiter ends with it. Counting in the same script as the failed attempt
+     * leaves no moment in which a release could find no waiter counted while one is about to sleep.
      */
     ACQUIRE(ScriptOutputType.MULTI, """
+            local waiting = ARGV[3]
             if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+              if waiting == '2' then
+                local n = tonumber(redis.call('GET', KEYS[3]) or '0')
+                if n > 1 then redis.call('DECR', KEYS[3]) elseif n == 1 then redis.call('DEL', KEYS[3]) end
+              end
               return {1, redis.call('INCR', KEYS[2])}
             end
-            return {0, redis.call('PTTL', KEYS[1])}
+            local ttl = redis.call('PTTL', KEYS[1])
+            if waiting ~= '0' then
+              if waiting == '1' or redis.call('EXISTS', KEYS[3]) == 0 then
+                redis.call('INCR', KEYS[3])
+              end
+              local keep = math.max(ttl, 0) + tonumber(ARGV[4])
+              if redis.call('PTTL', KEYS[3]) < keep then
+                redis.call('PEXPIRE', KEYS[3], keep)
+              end
+            end
+            return {0, ttl}
             """),
-    /** KEYS: lock. ARGV: owner, channel. Deletes only our own lock, and wakes its waiters. */
+    /**
+     * KEYS: lock, waiters. ARGV: owner, channel. Deletes only our own lock, and wakes its waiters:
+     * it publishes only while some are counted, so a lock nobody waits for sends no message to every
+     * node's subscription.
+     */
     RELEASE(ScriptOutputType.INTEGER, """
             if redis.call('GET', KEYS[1]) == ARGV[1] then
               redis.call('DEL', KEYS[1])
-              redis.call('PUBLISH', ARGV[2], KEYS[1])
+              if tonumber(redis.call('GET', KEYS[2]) or '0') > 0 then
+                redis.call('PUBLISH', ARGV[2], KEYS[1])
+              end
               return 1
             end
             return 0
+            """),
+    /** KEYS: waiters. A counted waiter stops waiting without the lock (wait time over, interrupted, failed). */
+    STOP_WAITING(ScriptOutputType.INTEGER, """
+            local n = tonumber(redis.call('GET', KEYS[1]) or '0')
+            if n > 1 then redis.call('DECR', KEYS[1]) elseif n == 1 then redis.call('DEL', KEYS[1]) end
+            return n
             """),
     /**
      * KEYS: n locks (one hash slot). ARGV: their n owners, then their n lease ms. Extends each lock
