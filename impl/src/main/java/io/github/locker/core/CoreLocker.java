@@ -1,7 +1,6 @@
 package io.github.locker.core;
 
 import io.github.locker.LeaderLoop;
-import io.github.locker.LockBackendException;
 import io.github.locker.Lock;
 import io.github.locker.LockLost;
 import io.github.locker.LockNotAcquiredException;
@@ -161,9 +160,10 @@ public final class CoreLocker implements Locker {
             Thread.currentThread().interrupt();
             throw new LockNotAcquiredException(key, "Waiting for lock '" + key + "' on locker '" + name
                     + "' was interrupted");
-        } catch (LockBackendException unreachable) {
+        } catch (RuntimeException failed) {
+            // a LockBackendException, or a driver's own failure: either way no lock and no answer
             acquisition.ended(LockerMetrics.Outcome.ERROR);
-            throw unreachable;
+            throw failed;
         }
         if (lease == null) {
             acquisition.ended(waits(options) ? LockerMetrics.Outcome.TIMEOUT : LockerMetrics.Outcome.BUSY);
@@ -210,9 +210,9 @@ public final class CoreLocker implements Locker {
     }
 
     private LockNotAcquiredException notAcquired(String key, LockOptions options) {
-        Duration waitTime = options.waitTime().orElse(Duration.ZERO);
         String where = "Lock '" + key + "' on locker '" + name + "' (" + engine.describe() + ")";
-        if (!waitTime.isZero()) {
+        if (waits(options)) {
+            Duration waitTime = options.waitTime().orElseThrow();
             return new LockTimeoutException(key, waitTime, where + " was still held by another owner after waiting "
                     + waitTime);
         }
@@ -221,9 +221,12 @@ public final class CoreLocker implements Locker {
         return new LockNotAcquiredException(key, where + " is held by another owner (" + attempts + ")");
     }
 
-    /** @return whether a call with these options waits for a busy lock (so giving up is a timeout) */
+    /**
+     * @return whether a call with these options that did not get the lock gave up a wait (a timeout),
+     *     rather than making its attempts (one, or its retries) and finding the lock held
+     */
     private static boolean waits(LockOptions options) {
-        return options.waitTime().map(wait -> !wait.isZero()).orElse(true);
+        return options.waitTime().map(wait -> !wait.isZero()).orElse(false);
     }
 
     private static void checkArguments(String key, LockOptions options) {

@@ -269,14 +269,14 @@ final class RedisBackend implements LockerBackend {
         return run(RedisScript.RELEASE, new String[] {lockKey, waitersKeyOf(lockKey)}, owner, RELEASE_CHANNEL);
     }
 
-    /** Uncounts a waiter that stops waiting without the lock, without waiting for the answer. */
-    void stopWaiting(String lockKey) {
-        run(RedisScript.STOP_WAITING, new String[] {waitersKeyOf(lockKey)});
+    /** Takes a waiter that stops waiting without the lock out of the lock's waiters set, without waiting for the answer. */
+    void stopWaiting(String lockKey, String owner) {
+        run(RedisScript.STOP_WAITING, new String[] {waitersKeyOf(lockKey)}, owner);
     }
 
     /**
      * @param lockKey a lock key, {@code <prefix>{<key>}}
-     * @return the key counting its waiters; its hash tag is the lock key's, so it shares the lock's node
+     * @return the key of the set of its waiters' owner tokens; its hash tag is the lock key's, so it shares the lock's node
      */
     static String waitersKeyOf(String lockKey) {
         return lockKey + ":waiters";

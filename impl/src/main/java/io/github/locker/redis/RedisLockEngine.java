@@ -21,14 +21,12 @@ final class RedisLockEngine implements LockEngine {
     private static final Duration MIN_ATTEMPT_TIME = Duration.ofSeconds(1);
     /** When the holder's key carries no TTL (not ours: someone set it by hand), look again this often. */
     private static final long FOREIGN_KEY_RECHECK_MILLIS = 100;
-    /** The acquire script's {@code waiting}: one attempt, not counted among the waiters. */
-    static final String NOT_WAITING = "0";
-    /** The acquire script's {@code waiting}: count this call among the waiters if it fails. */
-    static final String STARTS_WAITING = "1";
-    /** The acquire script's {@code waiting}: counted already; uncount it if it acquires. */
-    static final String COUNTED = "2";
+    /** The acquire script's {@code waiting}: one attempt, never in the waiters set. */
+    private static final String NOT_WAITING = "0";
+    /** The acquire script's {@code waiting}: in the waiters set while it fails, out once it acquires. */
+    private static final String WAITING = "1";
     /**
-     * How much longer than the holder's lease a waiters count lives: a waiter tries again at the
+     * How much longer than the holder's lease a waiters set lives: a waiter tries again at the
      * latest when that lease ends, and this covers a slow round trip on the way.
      */
     private static final Duration WAITERS_COUNT_MARGIN = Duration.ofSeconds(10);
@@ -50,22 +48,21 @@ final class RedisLockEngine implements LockEngine {
             throws InterruptedException {
         String lockKey = lockKeyOf(key);
         String owner = backend.newOwnerToken();
-        // Whether Redis counts this call among the lock's waiters, so that releases publish for it. When an
-        // attempt goes unanswered it keeps its last value: a count the script may have made is left to
-        // expire (releases publish a little longer than needed), which is safer than a waiter uncounted.
-        boolean counted = false;
+        // Whether this call may be in the lock's waiters set, which makes releases publish for it. Set
+        // before an attempt that may add it, answered or not: taking a token out that is not in is harmless.
+        boolean mayBeWaiting = false;
+        boolean acquired = false;
         try {
             while (true) {
                 CompletableFuture<Void> released = deadline.hasPassed() ? null : backend.waiters().register(lockKey);
                 try {
-                    String waiting = counted ? COUNTED : released == null ? NOT_WAITING : STARTS_WAITING;
+                    mayBeWaiting |= released != null;
                     long sentAt = System.nanoTime();
-                    List<Long> reply = attempt(key, lockKey, owner, options, deadline, waiting);
+                    List<Long> reply = attempt(key, lockKey, owner, options, deadline, mayBeWaiting ? WAITING : NOT_WAITING);
                     if (reply.get(0) == 1L) {
-                        counted = false; // the script uncounted it
+                        acquired = true; // and out of the set, if it was in
                         return RedisLease.start(backend, key, lockKey, owner, reply.get(1), options, sentAt, listener);
                     }
-                    counted = !NOT_WAITING.equals(waiting);
                     if (released == null || deadline.hasPassed()) {
                         return null;
                     }
@@ -86,8 +83,8 @@ final class RedisLockEngine implements LockEngine {
                 }
             }
         } finally {
-            if (counted) {
-                backend.stopWaiting(lockKey);
+            if (mayBeWaiting && !acquired) {
+                backend.stopWaiting(lockKey, owner);
             }
         }
     }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.github.locker.Lock;
 import io.github.locker.LockBackendException;
+import io.github.locker.LockNotAcquiredException;
 import io.github.locker.LockOptions;
 import io.github.locker.LockTimeoutException;
 import io.github.locker.Locker;
@@ -126,6 +127,18 @@ abstract class MetricsContract {
         assertThat(waits("acquired").count()).as("only the second acquisition waited").isEqualTo(1);
         assertThat(waits("acquired").totalTime(TimeUnit.MILLISECONDS)).as("it waited while the first held the lock")
                 .isGreaterThan(held.toMillis() / 2).isLessThanOrEqualTo(acquisitions("acquired").totalTime(TimeUnit.MILLISECONDS));
+    }
+
+    @Test
+    void retriesThatRunOutAreBusyNotATimeout() {
+        Locker locker = nodes.newLocker(name);
+        try (Lock held = nodes.newLocker(name).lock(key)) {
+            assertThatThrownBy(() -> locker.lock(key, LockOptions.defaults().withRetry(2, Duration.ofMillis(50))))
+                    .isInstanceOf(LockNotAcquiredException.class).isNotInstanceOf(LockTimeoutException.class);
+        }
+        assertThat(acquisitions("busy").count()).isEqualTo(1);
+        assertThat(acquisitions("timeout").count()).isZero();
+        assertThat(waits("busy").count()).as("the pauses between the retries").isEqualTo(1);
     }
 
     @Test
