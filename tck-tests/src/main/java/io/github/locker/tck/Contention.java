@@ -14,6 +14,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** The measurements the TCK's in-process cases share: contention on one key, and a waiter's wake-up after a release. */
 public final class Contention {
+    /** The holder's lease in {@link #wakeUpAfterRelease}: a waiter woken by its end instead of the release shows. */
+    public static final Duration WAKE_UP_LEASE = Duration.ofSeconds(30);
+
     private Contention() {
     }
 
@@ -101,7 +104,7 @@ public final class Contention {
      * @return milliseconds from the release to the waiter's acquisition
      */
     public static long wakeUpAfterRelease(Locker holder, Locker waiter, String key, ExecutorService threads) throws Exception {
-        Lock held = holder.lock(key, LockOptions.defaults().withLeaseTime(Duration.ofSeconds(30)));
+        Lock held = holder.lock(key, LockOptions.defaults().withLeaseTime(WAKE_UP_LEASE));
         CountDownLatch waiting = new CountDownLatch(1);
         Future<Long> acquiredAt = threads.submit(() -> {
             waiting.countDown();

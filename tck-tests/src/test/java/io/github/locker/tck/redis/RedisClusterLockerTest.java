@@ -16,8 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -107,7 +105,7 @@ class RedisClusterLockerTest {
     void waiterIsWokenByTheReleaseWhicheverNodeServesTheKey() throws Exception {
         Locker holder = nodes.newLocker();
         Locker waiter = nodes.newLocker();
-        Duration lease = Duration.ofSeconds(30);
+        Duration lease = Contention.WAKE_UP_LEASE;
         // Each backend subscribes to the release channel on one node; in a Cluster, PUBSUB NUMSUB
         // counts only the node's own subscribers. With two backends and three nodes, at least one
         // node has none: a release there reaches the waiter only if the Cluster forwards it.
@@ -127,20 +125,7 @@ class RedisClusterLockerTest {
             if (!covered.add(node)) {
                 continue;
             }
-            Lock held = holder.lock(wakeKey, LockOptions.defaults().withLeaseTime(lease));
-            CountDownLatch waiting = new CountDownLatch(1);
-            Future<Long> acquiredAt = nodes.threads().submit(() -> {
-                waiting.countDown();
-                try (Lock lock = waiter.lock(wakeKey, LockOptions.defaults().withWaitTime(Duration.ofSeconds(20)))) {
-                    return System.nanoTime();
-                }
-            });
-            waiting.await();
-            Thread.sleep(300); // let the waiter block: nothing observable says it has
-            long releasedAt = System.nanoTime();
-            assertThat(held.unlock()).isTrue();
-
-            long wokeAfterMillis = TimeUnit.NANOSECONDS.toMillis(acquiredAt.get(20, TimeUnit.SECONDS) - releasedAt);
+            long wokeAfterMillis = Contention.wakeUpAfterRelease(holder, waiter, wakeKey, nodes.threads());
 
             System.out.printf("%s: key on 127.0.0.1:%d (%s), waiter acquired %d ms after the release%n",
                     getClass().getSimpleName(), node.port(), withoutSubscribers.contains(node.port())
