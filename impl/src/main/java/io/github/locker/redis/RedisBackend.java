@@ -255,13 +255,9 @@ final class RedisBackend implements LockerBackend {
                 }), 500, TimeUnit.MILLISECONDS);
     }
 
-    /** Deletes our lock if we have it, without waiting: the cleanup of an acquisition given up on. */
-    void releaseInBackground(String lockKey, String owner) {
-        release(lockKey, owner);
-    }
-
     /**
-     * The compare-and-delete of our lock, which wakes its waiters if any are counted.
+     * The compare-and-delete of our lock, which wakes its waiters if the lock has any; callers that
+     * clean up after an acquisition given up on send it without waiting for the answer.
      *
      * @return 1 when the lock was ours, 0 when not
      */

@@ -87,8 +87,8 @@ final class RedisLease implements Lease {
             backend.releaseUntil(lockKey, owner, validUntilNanos);
             throw unreachable;
         } catch (InterruptedException interrupted) {
+            // only the wait is cut short: the compare-and-delete is already on its way
             Thread.currentThread().interrupt();
-            backend.releaseInBackground(lockKey, owner);
             return validUpToNow;
         }
     }

@@ -103,7 +103,7 @@ final class RedisLockEngine implements LockEngine {
         } finally {
             if (!answered) {
                 // The script may still run after we gave up on it: delete what it may have taken.
-                backend.releaseInBackground(lockKey, owner);
+                backend.release(lockKey, owner);
             }
         }
     }
