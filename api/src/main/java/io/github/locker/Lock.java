@@ -1,5 +1,7 @@
 package io.github.locker;
 
+import java.util.concurrent.CompletionStage;
+
 /**
  * One acquisition of a distributed lock: a handle, not a thread's property. Any thread may read
  * or release it; ownership is an owner token held by this handle and checked by the backend.
@@ -41,6 +43,16 @@ public interface Lock extends AutoCloseable {
      * @throws LockBackendException when the backend cannot be reached; the lock then ends with its lease
      */
     boolean unlock();
+
+    /**
+     * {@link #unlock()} without blocking: the release is sent at once and the stage completes with
+     * its answer, on one of the locker's own threads (never a client's event loop). Unlocking a
+     * handle twice, or after {@link #unlock()}, completes with false.
+     *
+     * @return completes with what {@link #unlock()} returns, or fails with {@link LockBackendException}
+     *     when the backend cannot be reached (the lock then ends with its lease)
+     */
+    CompletionStage<Boolean> unlockAsync();
 
     /** Same as {@link #unlock()}, ignoring whether the lock was still ours. */
     @Override

@@ -4,9 +4,13 @@ import java.util.Optional;
 
 /**
  * A CDI event (and a listener argument) saying a held lock's lease ended while its holder still
- * held it: renewals failed until the lease was gone. It is fired as soon as the loss is known,
- * on a thread of the library's own; the holder's {@link Lock#isHeld()} is already false, and a
- * {@link Locked} method that was running under it ends in {@link LockLostException}.
+ * held it. It is fired at the lease's end on the local monotonic clock at the latest (counted from
+ * before the acquisition was sent, less a drift margin), so before any other owner can acquire the
+ * lock, whether renewals failed or none were due; earlier when the backend says the lock is gone.
+ * It is fired once per acquisition, also when the holder unlocks afterwards, never after the holder
+ * released it, on a thread of the library's own (never a client's event loop). The holder's
+ * {@link Lock#isHeld()} is already false, and a {@link Locked} method that was running under it
+ * ends in {@link LockLostException}.
  */
 public final class LockLost {
     private final String locker;

@@ -16,12 +16,19 @@ import java.util.function.Supplier;
  * <p><b>Waiting.</b> {@link #lock} blocks until the lock is held, waking when the holder releases
  * it (not by polling) or when the holder's lease ends. The options' wait time bounds the wait and
  * ends in {@link LockTimeoutException}; with retry configured, attempts are spaced by the retry
- * interval instead. A backend failure ends the wait with {@link LockBackendException}, never a
- * hang past the wait time.
+ * interval instead. No thread is parked per waiting acquisition: the blocking methods wait for the
+ * asynchronous acquisition underneath, and an interrupt of the waiting thread cancels it.
+ *
+ * <p><b>Backend failures.</b> A backend failure during a finite wait is waited through: the
+ * attempt is retried with a backoff from 50 ms doubling to 1 s until the wait ends; if the backend is
+ * still failing then, the call fails with {@link LockBackendException} whose cause is the last
+ * failure. A single attempt (wait time zero) fails at once. With an unbounded wait, a failure that
+ * lasts longer than the backend's {@code timeout} ends the call with {@link LockBackendException}.
+ * A call never hangs past its wait time.
  *
  * <p><b>Reentrancy.</b> A thread that already holds key K on this locker and asks for K again gets
  * it at once, without a round trip; the lock is released when the outermost handle is unlocked.
- * {@link #lockAsync} is never reentrant: it has no calling thread to count for.
+ * The asynchronous methods are never reentrant: they have no calling thread to count for.
  *
  * <p><b>Options.</b> Methods without {@link LockOptions} use {@link #defaultOptions()}: the
  * library's defaults overridden by this locker's configuration.
@@ -86,14 +93,75 @@ public interface Locker {
     }
 
     /**
-     * Acquires the lock without blocking the caller. The stage completes with the held lock, or
+     * Acquires the lock without blocking the caller and without a thread waiting for it: the wait
+     * is a timer at the holder's lease end plus the backend's release signal. The stage completes,
+     * on one of the locker's own threads (never a client's event loop), with the held lock, or
      * exceptionally with the exceptions {@link #lock(String, LockOptions)} throws. Not reentrant.
+     *
+     * <p><b>Giving up.</b> Cancelling the stage, completing it exceptionally or letting an
+     * {@code orTimeout} on it fire aborts the acquisition: it leaves the backend's queue of waiters,
+     * and a lock an attempt still in flight takes afterwards is released at once. The stage cannot
+     * be completed with a value by anyone but the locker ({@code complete} throws
+     * {@link UnsupportedOperationException}).
      *
      * @param key the lock's key
      * @param options lease, keep-alive, wait time and retry for this acquisition
      * @return a stage that completes once the lock is held or cannot be
+     * @throws IllegalArgumentException when the key or options are invalid (thrown, not in the stage)
      */
     CompletionStage<Lock> lockAsync(String key, LockOptions options);
+
+    /**
+     * {@link #lockAsync(String, LockOptions)} with {@link #defaultOptions()}.
+     *
+     * @param key the lock's key
+     * @return a stage that completes once the lock is held or cannot be
+     */
+    default CompletionStage<Lock> lockAsync(String key) {
+        return lockAsync(key, defaultOptions());
+    }
+
+    /**
+     * {@link #tryLock(String, LockOptions)} without blocking: as {@link #lockAsync(String, LockOptions)},
+     * but "another owner held it for as long as the options allowed" completes the stage with an
+     * empty result instead of failing it.
+     *
+     * @param key the lock's key
+     * @param options lease, keep-alive, wait time and retry for this acquisition
+     * @return a stage that completes with the held lock, or empty; it fails with
+     *     {@link LockBackendException} when the backend failed
+     * @throws IllegalArgumentException when the key or options are invalid
+     */
+    CompletionStage<Optional<Lock>> tryLockAsync(String key, LockOptions options);
+
+    /**
+     * One attempt without blocking, with this locker's default lease and keep-alive.
+     *
+     * @param key the lock's key
+     * @return a stage that completes with the held lock, or empty when another owner holds it
+     */
+    default CompletionStage<Optional<Lock>> tryLockAsync(String key) {
+        return tryLockAsync(key, defaultOptions().withWaitTime(Duration.ZERO).withRetry(0, Duration.ZERO));
+    }
+
+    /**
+     * Runs an asynchronous action under the lock: acquires as {@link #lockAsync(String, LockOptions)}
+     * does, then calls {@code action} (on one of the locker's own threads) and releases the lock when
+     * the stage it returns completes, however it completes. Cancelling the returned stage while the
+     * lock is awaited aborts the acquisition; once the action runs, the lock is released when the
+     * action's own stage completes.
+     *
+     * @param key the lock's key
+     * @param options how to acquire
+     * @param action starts the work to do while holding the lock; it must not return null
+     * @param <T> the work's result type
+     * @return the work's result, once the lock is released; it fails with
+     *     {@link LockNotAcquiredException} (or {@link LockTimeoutException}) when the lock was not
+     *     acquired (the action did not run), with the action's own failure, or with
+     *     {@link LockLostException} when the lease ended while the work ran
+     * @throws IllegalArgumentException when the key, options or action are invalid
+     */
+    <T> CompletionStage<T> callAsync(String key, LockOptions options, Supplier<? extends CompletionStage<T>> action);
 
     /**
      * Runs {@code action} under the lock and always unlocks, whether the action returns or throws.

@@ -20,7 +20,8 @@ public interface LockerBackend extends AutoCloseable {
      * @param name the locker's name, used in messages
      * @param defaults the options its calls without options use
      * @param keyPrefix prepended to every key, so lockers with different prefixes never collide
-     * @param onLost told, on a thread of the backend's, when a held lock's lease is lost
+     * @param onLost told when a held lock's lease is lost, at the lease's local end at the latest, on one of
+     *     the locker's callback threads (never a client's event loop)
      * @return a locker on this backend
      */
     Locker locker(String name, LockOptions defaults, String keyPrefix, Consumer<LockLost> onLost);

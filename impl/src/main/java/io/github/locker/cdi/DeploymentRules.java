@@ -94,12 +94,12 @@ final class DeploymentRules {
     }
 
     /**
-     * Return types whose work runs only when subscribed, after the method has returned: the
-     * interceptor would release the lock before the guarded work starts. Binary names, as both
-     * reflection and the build-time model give them.
+     * Return types whose work runs only when subscribed, after the method has returned, and which
+     * the interceptor does not hold the lock across (it does for Mutiny's Uni and Multi): it would
+     * release the lock before the guarded work starts. Binary names, as both reflection and the
+     * build-time model give them.
      */
-    private static final Set<String> LAZY_RESULTS = Set.of("io.smallrye.mutiny.Uni", "io.smallrye.mutiny.Multi",
-            "org.reactivestreams.Publisher", "java.util.concurrent.Flow$Publisher",
+    private static final Set<String> LAZY_RESULTS = Set.of("org.reactivestreams.Publisher", "java.util.concurrent.Flow$Publisher",
             "reactor.core.publisher.Mono", "reactor.core.publisher.Flux", "io.reactivex.rxjava3.core.Single",
             "io.reactivex.rxjava3.core.Maybe", "io.reactivex.rxjava3.core.Completable",
             "io.reactivex.rxjava3.core.Flowable", "io.reactivex.rxjava3.core.Observable");

@@ -3,7 +3,6 @@ package io.github.locker.cdi;
 import io.github.locker.Lock;
 import io.github.locker.LockException;
 import io.github.locker.LockLostException;
-import io.github.locker.LockNotAcquiredException;
 import io.github.locker.LockOptions;
 import io.github.locker.Locked;
 import io.github.locker.Locker;
@@ -24,12 +23,22 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
 
 /**
  * Runs {@link Locked} methods under their lock. The method is invoked only once the lock is held
- * and the lock is released however it ends; a method returning a {@link CompletionStage} holds
- * the lock until the stage completes. When the lease was lost while the method ran, the caller gets
- * {@link LockLostException} instead of the result.
+ * and the lock is released however it ends. When the lease was lost while the method ran, the
+ * caller gets {@link LockLostException} instead of the result.
+ *
+ * <p><b>Asynchronous results.</b> A method returning a {@link CompletionStage} (or
+ * {@code CompletableFuture}) never blocks its caller: the interceptor returns at once, the method
+ * runs once the lock is held, and the lock is released when the method's stage completes. A method
+ * returning Mutiny's {@code Uni} or {@code Multi} takes the lock when the result is subscribed and
+ * releases it when the result terminates (item, completion, failure or cancellation). Either way the
+ * method runs on the Vert.x context the call came from when there is one (Quarkus), else on the
+ * locker's own thread (where a container's request context is not active); the release never
+ * blocks an event-loop thread. These acquisitions are not reentrant.
  *
  * <p><b>Priority {@value #PRIORITY}</b> ({@code PLATFORM_BEFORE + 100}): before Jakarta
  * Transactions' interceptor ({@code PLATFORM_BEFORE + 200}), so the lock is taken before a
@@ -64,79 +73,145 @@ public class LockedInterceptor {
     public Object runLocked(InvocationContext invocation) throws Exception {
         LockedCall call = calls.computeIfAbsent(invocation.getMethod(), method -> plan(method, invocation.getTarget()));
         String key = call.key(invocation.getParameters());
-        Optional<Lock> acquired = acquire(call, key);
+        switch (call.result()) {
+            case STAGE:
+                return lockedStage(invocation, call, key, CallerContext.capture());
+            case UNI:
+                return MutinyResults.uni(lockedWork(invocation, call, key), CallerContext.capture());
+            case MULTI:
+                return MutinyResults.multi(lockedWork(invocation, call, key), CallerContext.capture());
+            default:
+                return lockedCall(invocation, call, key);
+        }
+    }
+
+    /** A plain method: the caller's thread waits for the lock (reentrant), runs the method, and releases it. */
+    private static Object lockedCall(InvocationContext invocation, LockedCall call, String key) throws Exception {
+        Optional<Lock> acquired = call.contention() == Locked.Contention.SKIP ? call.locker().tryLock(key, call.options())
+                : Optional.of(call.locker().lock(key, call.options()));
         if (acquired.isEmpty()) {
             return call.nothing();
         }
         Lock lock = acquired.get();
         Object result;
-        ThreadLockContext.enter(lock);
         try {
-            result = invocation.proceed();
+            result = proceedHolding(invocation, lock);
         } catch (Exception | Error failure) {
             unlockAfter(failure, lock);
             throw failure;
-        } finally {
-            ThreadLockContext.leave();
         }
-        if (call.async() && result instanceof CompletionStage<?> stage) {
-            return releaseWhenComplete(stage, lock, call);
+        boolean heldThroughout = lock.isHeld();
+        if (!lock.unlock() || !heldThroughout) {
+            throw lostWhileRunning(lock, call);
         }
-        release(lock, call);
         return result;
     }
 
-    private Optional<Lock> acquire(LockedCall call, String key) {
-        Locker locker = call.locker();
-        return switch (call.contention()) {
-            case SKIP -> call.async() ? nonReentrant(locker, key, call.options(), true) : locker.tryLock(key, call.options());
-            case WAIT, FAIL -> call.async() ? nonReentrant(locker, key, call.options(), false)
-                    : Optional.of(locker.lock(key, call.options()));
+    /**
+     * A method returning a {@link CompletionStage}: nothing waits for the lock. The method runs on
+     * the caller's Vert.x context (or the locker's thread) once the lock is held, and the lock is
+     * released, without blocking, when its stage completes; the caller's stage completes after that.
+     */
+    private static CompletableFuture<Object> lockedStage(InvocationContext invocation, LockedCall call, String key,
+            Executor resumeOn) {
+        return acquireAsync(call, key).thenComposeAsync(acquired -> {
+            if (acquired.isEmpty()) {
+                return CompletableFuture.completedFuture(null);
+            }
+            Lock lock = acquired.get();
+            CompletionStage<?> work;
+            try {
+                work = (CompletionStage<?>) proceedHolding(invocation, lock);
+            } catch (Exception | Error failure) {
+                work = CompletableFuture.failedFuture(failure);
+            }
+            if (work == null) {
+                work = CompletableFuture.failedFuture(new IllegalStateException("@Locked method '" + call.where()
+                        + "' returned null instead of a CompletionStage"));
+            }
+            return work.handle((value, failure) -> releaseAsync(lock, value, failure, call)).thenCompose(Function.identity());
+        }, resumeOn).toCompletableFuture().whenCompleteAsync((value, failure) -> { }, resumeOn);
+    }
+
+    private static MutinyResults.LockedWork lockedWork(InvocationContext invocation, LockedCall call, String key) {
+        return new MutinyResults.LockedWork() {
+            @Override
+            public CompletionStage<Optional<Lock>> acquire() {
+                return acquireAsync(call, key);
+            }
+
+            @Override
+            public Object proceed(Lock lock) throws Exception {
+                return proceedHolding(invocation, lock);
+            }
+
+            @Override
+            public CompletionStage<Object> release(Lock lock, Object value, Throwable failure) {
+                return releaseAsync(lock, value, failure, call);
+            }
         };
     }
 
     /**
-     * An async method's lock outlives the call, so the calling thread must not re-enter it on its
-     * next call: take it through {@link Locker#lockAsync}, which never counts reentrancy.
+     * An asynchronous method's lock outlives the call, so the calling thread must not re-enter it
+     * on its next call: the asynchronous acquisitions never count reentrancy.
      */
-    private static Optional<Lock> nonReentrant(Locker locker, String key, LockOptions options, boolean absentIfBusy) {
-        try {
-            return Optional.of(locker.lockAsync(key, options).toCompletableFuture().join());
-        } catch (CompletionException failure) {
-            if (absentIfBusy && failure.getCause() instanceof LockNotAcquiredException) {
-                return Optional.empty();
-            }
-            throw failure.getCause() instanceof RuntimeException runtime ? runtime : failure;
+    private static CompletionStage<Optional<Lock>> acquireAsync(LockedCall call, String key) {
+        if (call.contention() == Locked.Contention.SKIP) {
+            return call.locker().tryLockAsync(key, call.options());
         }
-    }
-
-    private static CompletableFuture<Object> releaseWhenComplete(CompletionStage<?> stage, Lock lock, LockedCall call) {
-        CompletableFuture<Object> released = new CompletableFuture<>();
-        stage.whenComplete((value, failure) -> {
-            try {
-                if (failure != null) {
-                    unlockAfter(failure, lock);
-                    released.completeExceptionally(failure);
-                } else {
-                    release(lock, call);
-                    released.complete(value);
-                }
-            } catch (RuntimeException lostOrUnreachable) {
-                released.completeExceptionally(lostOrUnreachable);
+        CompletableFuture<Lock> locking = call.locker().lockAsync(key, call.options()).toCompletableFuture();
+        CompletableFuture<Optional<Lock>> held = locking.thenApply(Optional::of);
+        // giving up on the result (a cancelled Uni) gives up the wait; a lock arriving after that is released
+        held.whenComplete((lock, failure) -> {
+            if (held.isCancelled()) {
+                locking.cancel(false);
             }
         });
-        return released;
+        return held;
     }
 
-    /** Unlocks after a normal end; a lease that ended meanwhile means the section was not exclusive. */
-    private static void release(Lock lock, LockedCall call) {
-        boolean heldThroughout = lock.isHeld();
-        boolean stillOurs = lock.unlock();
-        if (!heldThroughout || !stillOurs) {
-            throw new LockLostException(lock.key(), lock.fencingToken(), "@Locked on '" + call.where() + "': the lock '"
-                    + lock.key() + "' on locker '" + call.locker().name() + "' was lost while the method ran (its lease "
-                    + "ended), so the method did not run exclusively", null);
+    private static Object proceedHolding(InvocationContext invocation, Lock lock) throws Exception {
+        ThreadLockContext.enter(lock);
+        try {
+            return invocation.proceed();
+        } finally {
+            ThreadLockContext.leave();
         }
+    }
+
+    /**
+     * Releases without blocking after an asynchronous body ended.
+     *
+     * @return the body's outcome once released; a lease that ended meanwhile turns a value into
+     *     {@link LockLostException}, a failure keeps the failure (with an unlock failure suppressed)
+     */
+    private static CompletionStage<Object> releaseAsync(Lock lock, Object value, Throwable failure, LockedCall call) {
+        boolean heldThroughout = lock.isHeld();
+        CompletableFuture<Object> outcome = new CompletableFuture<>();
+        lock.unlockAsync().whenComplete((owned, unlockFailure) -> {
+            if (failure != null) {
+                Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+                if (unlockFailure != null) {
+                    cause.addSuppressed(unlockFailure);
+                }
+                outcome.completeExceptionally(cause);
+            } else if (unlockFailure != null) {
+                outcome.completeExceptionally(unlockFailure);
+            } else if (!owned || !heldThroughout) {
+                outcome.completeExceptionally(lostWhileRunning(lock, call));
+            } else {
+                outcome.complete(value);
+            }
+        });
+        return outcome;
+    }
+
+    /** A lease that ended while the method ran: the section was not exclusive, and the caller must know. */
+    private static LockLostException lostWhileRunning(Lock lock, LockedCall call) {
+        return new LockLostException(lock.key(), lock.fencingToken(), "@Locked on '" + call.where() + "': the lock '"
+                + lock.key() + "' on locker '" + call.locker().name() + "' was lost while the method ran (its lease "
+                + "ended), so the method did not run exclusively", null);
     }
 
     private static void unlockAfter(Throwable failure, Lock lock) {
@@ -184,8 +259,8 @@ public class LockedInterceptor {
             return template == null ? fixedKey : template.render(arguments, parameterNames);
         }
 
-        boolean async() {
-            return returnType == CompletionStage.class || returnType == CompletableFuture.class;
+        ResultKind result() {
+            return ResultKind.of(returnType);
         }
 
         /** What a skipped call returns: nothing, in the return type's own way. */
@@ -193,7 +268,7 @@ public class LockedInterceptor {
             if (returnType == Optional.class) {
                 return Optional.empty();
             }
-            return async() ? CompletableFuture.completedFuture(null) : ZEROES.get(returnType);
+            return ZEROES.get(returnType);
         }
     }
 }

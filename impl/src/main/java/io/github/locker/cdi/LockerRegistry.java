@@ -3,7 +3,6 @@ package io.github.locker.cdi;
 import io.github.locker.LockException;
 import io.github.locker.LockLost;
 import io.github.locker.Locker;
-import io.github.locker.core.BackendReplies;
 import io.github.locker.spi.LockerBackend;
 import io.github.locker.spi.LockerDriver;
 import jakarta.annotation.PreDestroy;
@@ -20,8 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
@@ -39,10 +36,8 @@ public class LockerRegistry {
     private final Map<String, LockerBackend> backendsBySection = new ConcurrentHashMap<>();
     private final Map<String, Locker> lockersByName = new ConcurrentHashMap<>();
 
+    /** Fired by the lockers on their own callback threads, never a driver's: a slow observer cannot hold up renewals. */
     private final Event<LockLost> lossEvents;
-    /** Fires {@link LockLost} off the drivers' threads, so a slow observer cannot hold up renewals. */
-    private final ExecutorService lossNotifier =
-            Executors.newSingleThreadExecutor(BackendReplies.daemonThreads("locker-events"));
 
     /**
      * Reads the configuration of the application's class loader.
@@ -96,7 +91,7 @@ public class LockerRegistry {
             throw new IllegalArgumentException(Problems.unknownLocker("A lookup", name, configuration.lockers().keySet()));
         }
         return backend(definition).locker(name, definition.defaults(), definition.keyPrefix(),
-                lost -> lossNotifier.execute(() -> lossEvents.fire(lost)));
+                lossEvents::fire);
     }
 
     /** @return the backend sections the configured lockers use, by section name ({@code redis.main}) */
@@ -127,7 +122,6 @@ public class LockerRegistry {
 
     @PreDestroy
     void close() {
-        lossNotifier.shutdownNow();
         backendsBySection.values().forEach(LockerBackend::close);
         backendsBySection.clear();
         lockersByName.clear();

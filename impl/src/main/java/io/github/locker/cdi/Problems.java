@@ -70,9 +70,9 @@ final class Problems {
 
     static String lazyResult(String where, String returnType) {
         return where + " returns " + returnType + ", which does its work only when subscribed, after the method has "
-                + "returned: the lock would be released before that work runs. Return a CompletionStage instead (for a "
-                + "Uni: uni.subscribeAsCompletionStage()), whose completion @Locked waits for, or take the lock inside "
-                + "the pipeline with Locker.lockAsync.";
+                + "returned: the lock would be released before that work runs. Return a CompletionStage, or Mutiny's Uni "
+                + "or Multi, whose completion @Locked waits for, or take the lock inside the pipeline with "
+                + "Locker.lockAsync.";
     }
 
     static String unreachableAtStartup(String locker, String section, String cause) {

@@ -32,13 +32,57 @@ public final class BackendReplies {
             return reply.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException silent) {
             reply.cancel(false);
-            throw new LockBackendException(key, backend + " did not answer within " + timeout + " while " + doing
-                    + (key == null ? "" : " '" + key + "'"), silent);
+            throw failure(silent, timeout, backend, key, doing);
         } catch (ExecutionException failed) {
-            Throwable cause = unwrap(failed);
-            throw new LockBackendException(key, backend + " failed while " + doing
-                    + (key == null ? "" : " '" + key + "'") + ": " + cause.getMessage(), cause);
+            throw failure(failed, timeout, backend, key, doing);
         }
+    }
+
+    /**
+     * The reply as a stage that fails with {@link LockBackendException} (in the message shape of
+     * {@link #await}) when the backend fails or does not answer within {@code timeout}. Nothing waits
+     * for it; a stage the caller cancels cancels the reply.
+     *
+     * @param reply the pending reply
+     * @param timeout how long it may take
+     * @param backend the backend's description
+     * @param key the lock key concerned, or null
+     * @param doing what is being done, e.g. {@code acquiring}
+     * @param <T> the reply type
+     * @return the reply, or its failure explained
+     */
+    public static <T> CompletableFuture<T> explained(CompletableFuture<T> reply, Duration timeout, String backend, String key,
+            String doing) {
+        CompletableFuture<T> answer = new CompletableFuture<>();
+        reply.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS).whenComplete((value, failed) -> {
+            if (failed == null) {
+                answer.complete(value);
+            } else {
+                answer.completeExceptionally(failure(failed, timeout, backend, key, doing));
+            }
+        });
+        answer.whenComplete((value, failed) -> {
+            if (answer.isCancelled()) {
+                reply.cancel(false);
+            }
+        });
+        return answer;
+    }
+
+    /**
+     * @return the failure of a backend request told in the one shape every driver uses; a
+     *     {@link LockBackendException} already is one
+     */
+    private static LockBackendException failure(Throwable failed, Duration timeout, String backend, String key, String doing) {
+        Throwable cause = unwrap(failed);
+        if (cause instanceof LockBackendException told) {
+            return told;
+        }
+        String what = doing + (key == null ? "" : " '" + key + "'");
+        if (cause instanceof TimeoutException) {
+            return new LockBackendException(key, backend + " did not answer within " + timeout + " while " + what, cause);
+        }
+        return new LockBackendException(key, backend + " failed while " + what + ": " + cause.getMessage(), cause);
     }
 
     /**

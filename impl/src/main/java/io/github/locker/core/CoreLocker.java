@@ -2,7 +2,9 @@ package io.github.locker.core;
 
 import io.github.locker.LeaderLoop;
 import io.github.locker.Lock;
+import io.github.locker.LockBackendException;
 import io.github.locker.LockLost;
+import io.github.locker.LockLostException;
 import io.github.locker.LockNotAcquiredException;
 import io.github.locker.LockOptions;
 import io.github.locker.LockTimeoutException;
@@ -13,23 +15,30 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * The {@link Locker} every driver shares: checks arguments, counts reentrant acquisitions per
- * thread, applies wait time and retry, hands the single acquisition to the driver's
- * {@link LockEngine}, and runs leader loops on the backend's {@link LeaderLoops}.
+ * thread, applies wait time, retry and the backoff through backend failures, hands each single
+ * acquisition to the driver's {@link LockEngine}, watches every held lease's end, and runs leader
+ * loops on the backend's {@link LeaderLoops}.
+ *
+ * <p>Acquisition is asynchronous underneath: no thread waits for a lock. The blocking methods wait
+ * for that stage (an interrupt cancels it); the asynchronous ones complete their stage on the
+ * backend's {@link LockerThreads#callbacks() callback executor}, never on a client's event loop.
  */
 public final class CoreLocker implements Locker {
     private static final Logger LOG = Logger.getLogger(CoreLocker.class.getName());
     private final String name;
     private final LockOptions defaults;
     private final LockEngine engine;
-    private final Executor asyncExecutor;
+    private final LockerThreads threads;
     private final Consumer<LockLost> onLost;
     private final LeaderLoops loops;
     private final LockerMetrics metrics;
@@ -40,16 +49,16 @@ public final class CoreLocker implements Locker {
      * @param name the locker's name, for messages
      * @param defaults the options of calls that give none
      * @param engine the driver's acquisition
-     * @param asyncExecutor where {@link #lockAsync} waits
-     * @param onLost told when a held lock's lease is lost
+     * @param threads the backend's timer and callback executor
+     * @param onLost told, on the callback executor, when a held lock's lease is lost
      * @param loops the backend's leader loops, stopped when it closes
      */
-    public CoreLocker(String name, LockOptions defaults, LockEngine engine, Executor asyncExecutor,
+    public CoreLocker(String name, LockOptions defaults, LockEngine engine, LockerThreads threads,
             Consumer<LockLost> onLost, LeaderLoops loops) {
         this.name = name;
         this.defaults = defaults;
         this.engine = engine;
-        this.asyncExecutor = asyncExecutor;
+        this.threads = threads;
         this.onLost = onLost;
         this.loops = loops;
         this.metrics = LockerMetrics.forLocker(name);
@@ -81,14 +90,105 @@ public final class CoreLocker implements Locker {
 
     @Override
     public CompletionStage<Lock> lockAsync(String key, LockOptions options) {
-        checkArguments(key, options);
-        return CompletableFuture.supplyAsync(() -> {
-            Holding holding = acquireNew(key, options, released -> { }, () -> { });
+        return acquireAsync(key, options, holding -> {
             if (holding == null) {
                 throw notAcquired(key, options);
             }
             return new LockHandle(key, holding);
-        }, asyncExecutor);
+        }, Lock::unlockAsync);
+    }
+
+    @Override
+    public CompletionStage<Optional<Lock>> tryLockAsync(String key, LockOptions options) {
+        return acquireAsync(key, options, holding -> Optional.<Lock>ofNullable(holding == null ? null : new LockHandle(key, holding)),
+                held -> held.ifPresent(Lock::unlockAsync));
+    }
+
+    @Override
+    public <T> CompletionStage<T> callAsync(String key, LockOptions options, Supplier<? extends CompletionStage<T>> action) {
+        if (action == null) {
+            throw new IllegalArgumentException("action must not be null");
+        }
+        CompletableFuture<Lock> locking = lockAsync(key, options).toCompletableFuture();
+        CallerStage<T> result = new CallerStage<>();
+        result.whenComplete((value, failure) -> locking.cancel(false)); // giving up on the call gives up the wait
+        locking.whenComplete((lock, notAcquired) -> {
+            if (notAcquired != null) {
+                result.fail(BackendReplies.unwrap(notAcquired));
+            } else if (result.isDone()) {
+                lock.unlockAsync();
+            } else {
+                runHolding(lock, action, result);
+            }
+        });
+        return result;
+    }
+
+    /** Runs the action under the held lock and releases it when the action's stage completes, however it does. */
+    private <T> void runHolding(Lock lock, Supplier<? extends CompletionStage<T>> action, CallerStage<T> result) {
+        CompletionStage<T> work;
+        try {
+            work = action.get();
+            if (work == null) {
+                throw new IllegalStateException("The action of callAsync on lock '" + lock.key() + "' returned null "
+                        + "instead of a CompletionStage");
+            }
+        } catch (RuntimeException | Error failure) {
+            work = CompletableFuture.failedFuture(failure);
+        }
+        work.whenComplete((value, failure) -> {
+            boolean heldThroughout = lock.isHeld();
+            lock.unlockAsync().whenComplete((owned, unlockFailure) -> {
+                if (failure != null) {
+                    Throwable cause = BackendReplies.unwrap(failure);
+                    if (unlockFailure != null) {
+                        cause.addSuppressed(unlockFailure);
+                    }
+                    result.fail(cause);
+                } else if (unlockFailure != null) {
+                    result.fail(BackendReplies.unwrap(unlockFailure));
+                } else if (!heldThroughout || !owned) {
+                    result.fail(new LockLostException(lock.key(), lock.fencingToken(), where(lock.key())
+                            + " was lost while the action's stage ran: its lease ended, so the action was not exclusive", null));
+                } else {
+                    result.deliver(value);
+                }
+            });
+        });
+    }
+
+    /**
+     * Starts a non-reentrant acquisition and hands its outcome to the caller's stage on the callback
+     * executor; giving up on that stage cancels the acquisition.
+     *
+     * @param answer turns the holding (null: not acquired) into the stage's value, or throws the failure
+     * @param unwanted releases a value the caller gave up on before it arrived
+     */
+    private <T> CompletionStage<T> acquireAsync(String key, LockOptions options, Function<Holding, T> answer,
+            Consumer<T> unwanted) {
+        checkArguments(key, options);
+        CompletableFuture<Holding> acquisition = acquireNew(key, options, released -> { }, () -> { });
+        CallerStage<T> stage = new CallerStage<>();
+        stage.whenComplete((value, failure) -> acquisition.cancel(false)); // a no-op once it has ended
+        acquisition.whenCompleteAsync((holding, failure) -> {
+            if (acquisition.isCancelled()) {
+                return;
+            }
+            T value;
+            try {
+                if (failure != null) {
+                    throw failure;
+                }
+                value = answer.apply(holding);
+            } catch (Throwable notAcquired) {
+                stage.fail(BackendReplies.unwrap(notAcquired));
+                return;
+            }
+            if (!stage.deliver(value)) {
+                unwanted.accept(value);
+            }
+        }, threads.callbacks());
+        return stage;
     }
 
     @Override
@@ -110,7 +210,7 @@ public final class CoreLocker implements Locker {
      * @throws LockNotAcquiredException when not acquired within the options' wait (or interrupted)
      */
     LockHandle acquireForLoop(String key, LockOptions options, Runnable alsoOnLost) {
-        Holding holding = acquireNew(key, options, released -> { }, alsoOnLost);
+        Holding holding = await(key, acquireNew(key, options, released -> { }, alsoOnLost));
         if (holding == null) {
             throw notAcquired(key, options);
         }
@@ -133,12 +233,12 @@ public final class CoreLocker implements Locker {
             holdings.remove(key);
         }
         Thread acquirer = Thread.currentThread();
-        Holding acquired = acquireNew(key, options, released -> {
+        Holding acquired = await(key, acquireNew(key, options, released -> {
             // Another thread may close the last handle; only the acquiring thread may touch its own map.
             if (Thread.currentThread() == acquirer) {
                 holdings.remove(key, released);
             }
-        }, () -> { });
+        }, () -> { }));
         if (acquired == null) {
             return null;
         }
@@ -146,59 +246,37 @@ public final class CoreLocker implements Locker {
         return new LockHandle(key, acquired);
     }
 
-    private Holding acquireNew(String key, LockOptions options, Consumer<Holding> onReleased, Runnable alsoOnLost) {
-        Deadline deadline = options.waitTime().map(Deadline::after).orElse(Deadline.forever());
-        LockerMetrics.Acquisition acquisition = metrics.start();
-        AcquisitionListener listener = listenerFor(key, acquisition, alsoOnLost);
-        Lease lease;
+    /** The blocking methods' wait: an interrupted caller cancels its acquisition, which cleans up after itself. */
+    private Holding await(String key, CompletableFuture<Holding> acquisition) {
         try {
-            lease = options.retryCount() == 0
-                    ? engine.acquire(key, options, deadline, listener)
-                    : acquireWithRetries(key, options, deadline, listener);
+            return acquisition.get();
         } catch (InterruptedException interrupted) {
-            acquisition.ended(LockerMetrics.Outcome.INTERRUPTED);
+            acquisition.cancel(false);
             Thread.currentThread().interrupt();
             throw new LockNotAcquiredException(key, "Waiting for lock '" + key + "' on locker '" + name
                     + "' was interrupted");
-        } catch (RuntimeException failed) {
-            // a LockBackendException, or a driver's own failure: either way no lock and no answer
-            acquisition.ended(LockerMetrics.Outcome.ERROR);
-            throw failed;
-        }
-        if (lease == null) {
-            acquisition.ended(waits(options) ? LockerMetrics.Outcome.TIMEOUT : LockerMetrics.Outcome.BUSY);
-            return null;
-        }
-        acquisition.ended(LockerMetrics.Outcome.ACQUIRED);
-        return new Holding(lease, acquisition, onReleased);
-    }
-
-    private Lease acquireWithRetries(String key, LockOptions options, Deadline deadline, AcquisitionListener listener)
-            throws InterruptedException {
-        for (int attempt = 0; ; attempt++) {
-            Lease lease = engine.acquire(key, options, Deadline.now(), listener);
-            if (lease != null || attempt == options.retryCount() || deadline.hasPassed()) {
-                return lease;
+        } catch (ExecutionException failed) {
+            Throwable cause = failed.getCause();
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
             }
-            listener.contended();
-            Duration pause = deadline.remainingAtMost(options.retryInterval());
-            TimeUnit.NANOSECONDS.sleep(pause.toNanos());
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw new LockBackendException(key, where(key) + " could not be acquired: " + cause, cause);
         }
     }
 
-    private AcquisitionListener listenerFor(String key, LockerMetrics.Acquisition acquisition, Runnable alsoOnLost) {
-        return new AcquisitionListener() {
+    private CompletableFuture<Holding> acquireNew(String key, LockOptions options, Consumer<Holding> onReleased,
+            Runnable alsoOnLost) {
+        LockerMetrics.Acquisition acquisition = metrics.start();
+        AtomicReference<Holding> taken = new AtomicReference<>();
+        AcquisitionListener listener = new AcquisitionListener() {
             @Override
             public void leaseLost(Lease lease, String reason, Throwable cause) {
-                acquisition.released();
-                metrics.lost();
-                // first the holder's own reaction (a leader loop interrupting its body), then the listeners
-                alsoOnLost.run();
-                try {
-                    onLost.accept(new LockLost(name, key, lease.fencingToken(), reason, cause));
-                } catch (RuntimeException listenerFailure) {
-                    // a listener's failure must not stop the driver's thread that reported the loss
-                    LOG.log(Level.WARNING, "A LockLost listener of locker '" + name + "' failed", listenerFailure);
+                Holding holding = taken.get();
+                if (holding != null) {
+                    holding.lost(reason, cause);
                 }
             }
 
@@ -207,26 +285,50 @@ public final class CoreLocker implements Locker {
                 acquisition.contended();
             }
         };
+        Function<Lease, Holding> hold = lease -> {
+            Holding holding = new Holding(key, lease, acquisition, threads,
+                    (lost, reason, cause) -> tellLoss(key, lost, reason, cause, alsoOnLost), onReleased);
+            taken.set(holding);
+            return holding;
+        };
+        return new PendingAcquisition(this, key, options, acquisition, listener, hold).start().result();
+    }
+
+    /** On the callback executor: first the holder's own reaction (a leader loop interrupting its body), then the listeners. */
+    private void tellLoss(String key, Holding holding, String reason, Throwable cause, Runnable alsoOnLost) {
+        threads.callbacks().execute(() -> {
+            metrics.lost();
+            alsoOnLost.run();
+            try {
+                onLost.accept(new LockLost(name, key, holding.lease().fencingToken(), reason, cause));
+            } catch (RuntimeException listenerFailure) {
+                LOG.log(Level.WARNING, "A LockLost listener of locker '" + name + "' failed", listenerFailure);
+            }
+        });
+    }
+
+    LockEngine engine() {
+        return engine;
+    }
+
+    LockerThreads threads() {
+        return threads;
+    }
+
+    /** @return where a lock is, for messages: {@code Lock 'k' on locker 'n' (Redis at ...)} */
+    String where(String key) {
+        return "Lock '" + key + "' on locker '" + name + "' (" + engine.describe() + ")";
     }
 
     private LockNotAcquiredException notAcquired(String key, LockOptions options) {
-        String where = "Lock '" + key + "' on locker '" + name + "' (" + engine.describe() + ")";
-        if (waits(options)) {
+        if (PendingAcquisition.waits(options)) {
             Duration waitTime = options.waitTime().orElseThrow();
-            return new LockTimeoutException(key, waitTime, where + " was still held by another owner after waiting "
+            return new LockTimeoutException(key, waitTime, where(key) + " was still held by another owner after waiting "
                     + waitTime);
         }
         String attempts = options.retryCount() == 0 ? "one attempt"
                 : (1 + options.retryCount()) + " attempts " + options.retryInterval() + " apart";
-        return new LockNotAcquiredException(key, where + " is held by another owner (" + attempts + ")");
-    }
-
-    /**
-     * @return whether a call with these options that did not get the lock gave up a wait (a timeout),
-     *     rather than making its attempts (one, or its retries) and finding the lock held
-     */
-    private static boolean waits(LockOptions options) {
-        return options.waitTime().map(wait -> !wait.isZero()).orElse(false);
+        return new LockNotAcquiredException(key, where(key) + " is held by another owner (" + attempts + ")");
     }
 
     private static void checkArguments(String key, LockOptions options) {

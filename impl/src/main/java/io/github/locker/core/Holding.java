@@ -1,36 +1,78 @@
 package io.github.locker.core;
 
 import io.github.locker.LockBackendException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
-/** One backend lease and the number of handles still open on it (more than one when reentered). */
+/**
+ * One backend lease, the number of handles still open on it (more than one when reentered), and
+ * the watch on its local end. A timer at the lease's end on the monotonic clock marks it lost and
+ * tells the locker, whatever the driver's renewals say: the loss is known before another owner can
+ * acquire (the lease's end is counted with a drift margin), also when the holder unlocks later.
+ */
 final class Holding {
+    private static final Logger LOG = Logger.getLogger(Holding.class.getName());
+
+    /** Told once when a holding's lease is lost, on any thread; it hands the news on. */
+    @FunctionalInterface
+    interface LossListener {
+        void lost(Holding holding, String reason, Throwable cause);
+    }
+
+    private final String key;
     private final Lease lease;
     private final LockerMetrics.Acquisition acquisition;
+    private final LockerThreads threads;
+    private final LossListener onLost;
     private final Consumer<Holding> onReleased;
     private final AtomicInteger openHandles = new AtomicInteger(1);
+    /** Set once, by the release or by the loss, whichever comes first. */
+    private final AtomicBoolean ended = new AtomicBoolean();
+    private volatile boolean lost;
+    private volatile ScheduledFuture<?> leaseEndWatch;
 
     /**
+     * @param key the lock's key, for messages
      * @param lease the backend lease
      * @param acquisition the metrics of the acquisition that took it, told of its release
-     * @param onReleased run by the thread that closes the last handle, after the lease is released
+     * @param threads where the watch on the lease's end runs
+     * @param onLost told when the lease is lost
+     * @param onReleased run once the last handle is closed, after the release was sent
      */
-    Holding(Lease lease, LockerMetrics.Acquisition acquisition, Consumer<Holding> onReleased) {
+    Holding(String key, Lease lease, LockerMetrics.Acquisition acquisition, LockerThreads threads, LossListener onLost,
+            Consumer<Holding> onReleased) {
+        this.key = key;
         this.lease = lease;
         this.acquisition = acquisition;
+        this.threads = threads;
+        this.onLost = onLost;
         this.onReleased = onReleased;
+        watchLeaseEnd();
     }
 
     Lease lease() {
         return lease;
     }
 
+    LockerThreads threads() {
+        return threads;
+    }
+
+    /** @return whether the lease is neither lost nor known, on the local clock, to have ended */
+    boolean isHeld() {
+        return !lost && lease.isHeld();
+    }
+
     /** @return true when another handle was opened; false when the lease is released or no longer held */
     boolean enterAgain() {
         while (true) {
             int open = openHandles.get();
-            if (open == 0 || !lease.isHeld()) {
+            if (open == 0 || !isHeld()) {
                 return false;
             }
             if (openHandles.compareAndSet(open, open + 1)) {
@@ -39,19 +81,91 @@ final class Holding {
         }
     }
 
-    /** Closes one handle; the last one releases the lease. @return whether the lock was still ours */
-    boolean leave() {
+    /**
+     * Closes one handle; the last one releases the lease, without blocking.
+     *
+     * @return whether the lock was still ours up to now; fails with {@link LockBackendException}
+     *     when the release could not reach the backend
+     */
+    CompletableFuture<Boolean> leave() {
         if (openHandles.decrementAndGet() > 0) {
-            return lease.isHeld();
+            return CompletableFuture.completedFuture(isHeld());
         }
         try {
-            return lease.release();
-        } catch (LockBackendException unreachable) {
-            acquisition.releaseFailed();
-            throw unreachable;
+            if (!lease.isHeld()) {
+                // the lease ended before the watch saw it: told now, before the holder hears "not ours"
+                lost("its lease ended before it was released", null);
+            }
+            if (!ended.compareAndSet(false, true)) {
+                return CompletableFuture.completedFuture(false);
+            }
+            cancelWatch();
+            return lease.release().whenComplete((ours, failure) -> {
+                if (failure != null) {
+                    acquisition.releaseFailed();
+                }
+            });
         } finally {
             acquisition.released();
             onReleased.accept(this);
+        }
+    }
+
+    /** The driver (a renewal found the key gone) or the watch knows the lease is lost: told once, never after a release. */
+    void lost(String reason, Throwable cause) {
+        if (!ended.compareAndSet(false, true)) {
+            return;
+        }
+        lost = true;
+        cancelWatch();
+        acquisition.released();
+        onLost.lost(this, reason, cause);
+        // stops the keep-alive; the owner-only delete frees the key if a late renewal kept it ours
+        releaseInBackground();
+    }
+
+    /** For an acquisition that took the lock after its caller gave up: nobody will ever hold it. */
+    void abandon() {
+        if (ended.compareAndSet(false, true)) {
+            cancelWatch();
+            acquisition.released();
+            releaseInBackground();
+        }
+    }
+
+    private void releaseInBackground() {
+        lease.release().whenComplete((ours, failure) -> {
+            if (failure != null) {
+                LOG.log(Level.FINE, "the release of lock ''{0}'' after it ended failed; it ends with its lease: {1}",
+                        new Object[] {key, failure.toString()});
+            }
+        });
+    }
+
+    private void watchLeaseEnd() {
+        if (ended.get()) {
+            return;
+        }
+        long left = lease.expiresAtNanos() - System.nanoTime();
+        if (left > 0 && lease.isHeld()) {
+            try {
+                leaseEndWatch = threads.schedule(left, this::watchLeaseEnd);
+            } catch (LockBackendException closed) {
+                return; // the backend released its locks as it closed
+            }
+            if (ended.get()) {
+                cancelWatch();
+            }
+        } else {
+            lost(lease.isHeld() || left <= 0 ? "its lease ended on the local clock without a renewal"
+                    : "the backend no longer keeps it", null);
+        }
+    }
+
+    private void cancelWatch() {
+        ScheduledFuture<?> watch = leaseEndWatch;
+        if (watch != null) {
+            watch.cancel(false);
         }
     }
 }

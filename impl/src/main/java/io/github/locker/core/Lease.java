@@ -1,5 +1,7 @@
 package io.github.locker.core;
 
+import java.util.concurrent.CompletableFuture;
+
 /**
  * One acquisition as a driver holds it: an owner token on the backend, a lease counted on the
  * monotonic clock, and its keep-alive. Thread-safe.
@@ -19,10 +21,12 @@ public interface Lease {
     long expiresAtNanos();
 
     /**
-     * Stops the keep-alive and deletes the lock on the backend if this owner still holds it.
+     * Stops the keep-alive and deletes the lock on the backend if this owner still holds it,
+     * without blocking. Releasing again answers false at once.
      *
-     * @return whether this owner still held it
-     * @throws io.github.locker.LockBackendException when the backend cannot be reached
+     * @return completes with whether this owner still held it up to the release; fails with
+     *     {@link io.github.locker.LockBackendException} when the backend cannot be reached (the
+     *     driver then keeps trying in the background until the lease would have ended)
      */
-    boolean release();
+    CompletableFuture<Boolean> release();
 }

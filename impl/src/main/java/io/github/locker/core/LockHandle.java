@@ -1,7 +1,12 @@
 package io.github.locker.core;
 
 import io.github.locker.Lock;
+import io.github.locker.LockBackendException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 
 /** The {@link Lock} a caller gets: one handle on a (possibly shared, reentrant) holding. */
 final class LockHandle implements Lock {
@@ -26,7 +31,7 @@ final class LockHandle implements Lock {
 
     @Override
     public boolean isHeld() {
-        return !unlocked.get() && holding.lease().isHeld();
+        return !unlocked.get() && holding.isHeld();
     }
 
     /** @return when the lease ends on the monotonic clock unless renewed: for a leader loop's step-down */
@@ -36,8 +41,29 @@ final class LockHandle implements Lock {
 
     @Override
     public boolean unlock() {
+        boolean heldUpToNow = isHeld();
+        CompletableFuture<Boolean> releasing = leave();
+        try {
+            return releasing.get();
+        } catch (InterruptedException interrupted) {
+            // only the wait is cut short: the release is already on its way
+            Thread.currentThread().interrupt();
+            return heldUpToNow;
+        } catch (ExecutionException failed) {
+            throw failed.getCause() instanceof RuntimeException unreachable ? unreachable
+                    : new LockBackendException(key, "releasing '" + key + "' failed: " + failed.getCause(), failed.getCause());
+        }
+    }
+
+    @Override
+    public CompletionStage<Boolean> unlockAsync() {
+        // the release is answered on the backend client's thread; the caller's continuations run on the locker's
+        return leave().thenApplyAsync(Function.identity(), holding.threads().callbacks());
+    }
+
+    private CompletableFuture<Boolean> leave() {
         if (!unlocked.compareAndSet(false, true)) {
-            return false;
+            return CompletableFuture.completedFuture(false);
         }
         return holding.leave();
     }

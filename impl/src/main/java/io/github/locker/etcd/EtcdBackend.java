@@ -16,6 +16,7 @@ import io.github.locker.Locker;
 import io.github.locker.core.BackendReplies;
 import io.github.locker.core.CoreLocker;
 import io.github.locker.core.LeaderLoops;
+import io.github.locker.core.LockerThreads;
 import io.github.locker.spi.LockerBackend;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -24,10 +25,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
@@ -47,10 +45,8 @@ final class EtcdBackend implements LockerBackend {
     static final Duration SHUTDOWN_RELEASE_TIME = Duration.ofSeconds(2);
     private final EtcdSettings settings;
     private final Client client;
-    private final ExecutorService asyncAcquisitions;
+    private final LockerThreads threads = new LockerThreads("locker-etcd");
     private final LeaderLoops loops = new LeaderLoops();
-    private final ScheduledExecutorService retries =
-            Executors.newSingleThreadScheduledExecutor(BackendReplies.daemonThreads("locker-etcd-retry"));
     private final List<EtcdLockEngine> engines = new CopyOnWriteArrayList<>();
 
     EtcdBackend(EtcdSettings settings) {
@@ -75,14 +71,13 @@ final class EtcdBackend implements LockerBackend {
             }
         }
         this.client = builder.build();
-        this.asyncAcquisitions = Executors.newCachedThreadPool(BackendReplies.daemonThreads("locker-etcd-async"));
     }
 
     @Override
     public Locker locker(String name, LockOptions defaults, String keyPrefix, Consumer<LockLost> onLost) {
         EtcdLockEngine engine = new EtcdLockEngine(this, keyPrefix);
         engines.add(engine);
-        return new CoreLocker(name, defaults, engine, asyncAcquisitions, onLost, loops);
+        return new CoreLocker(name, defaults, engine, threads, onLost, loops);
     }
 
     @Override
@@ -113,12 +108,17 @@ final class EtcdBackend implements LockerBackend {
         return settings.timeout();
     }
 
-    <T> T await(CompletableFuture<T> reply, String key, String doing) throws InterruptedException {
-        return await(reply, settings.timeout(), key, doing);
+    /** @return the reply, failing with {@link LockBackendException} told in words when etcd fails or stays silent past the timeout */
+    <T> CompletableFuture<T> explained(CompletableFuture<T> reply, String key, String doing) {
+        return explained(reply, settings.timeout(), key, doing);
     }
 
-    <T> T await(CompletableFuture<T> reply, Duration timeout, String key, String doing) throws InterruptedException {
-        return BackendReplies.await(explained(reply), timeout, settings.address(), key, doing);
+    <T> CompletableFuture<T> explained(CompletableFuture<T> reply, Duration timeout, String key, String doing) {
+        return BackendReplies.explained(explained(reply), timeout, settings.address(), key, doing);
+    }
+
+    LockerThreads threads() {
+        return threads;
     }
 
     /** @return the reply, its refusal (password, permission, certificate) told in words with the property to check */
@@ -142,11 +142,14 @@ final class EtcdBackend implements LockerBackend {
      * lives. Stops once deleted, once {@code worthIt} says the lease is gone anyway, or at close.
      */
     void deleteInBackground(ByteSequence key, long createRevision, BooleanSupplier worthIt) {
-        retries.schedule(() -> deleteIfCreatedAt(key, createRevision).whenComplete((deleted, failure) -> {
-            if (failure != null && worthIt.getAsBoolean() && !retries.isShutdown()) {
+        if (threads.isClosed()) {
+            return;
+        }
+        threads.schedule(TimeUnit.SECONDS.toNanos(1), () -> deleteIfCreatedAt(key, createRevision).whenComplete((deleted, failure) -> {
+            if (failure != null && worthIt.getAsBoolean() && !threads.isClosed()) {
                 deleteInBackground(key, createRevision, worthIt);
             }
-        }), 1, TimeUnit.SECONDS);
+        }));
     }
 
     static ByteSequence bytes(String text) {
@@ -170,8 +173,7 @@ final class EtcdBackend implements LockerBackend {
             LOG.log(Level.WARNING, "Not every lease on {0} was revoked at shutdown; its locks end with their leases: {1}",
                     new Object[] {describe(), unreleased.toString()});
         }
-        retries.shutdownNow();
-        asyncAcquisitions.shutdownNow();
+        threads.close();
         client.close();
     }
 }

@@ -1,9 +1,10 @@
 package io.github.locker.etcd;
 
 import io.etcd.jetcd.ByteSequence;
-import io.github.locker.LockBackendException;
 import io.github.locker.core.Lease;
 import io.github.locker.core.AcquisitionListener;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -59,30 +60,26 @@ final class EtcdLease implements Lease {
     }
 
     @Override
-    public boolean release() {
+    public CompletableFuture<Boolean> release() {
         boolean validUpToNow = isHeld();
         if (!released.compareAndSet(false, true)) {
-            return false;
+            return CompletableFuture.completedFuture(false);
         }
-        try {
-            // Delete only the key we created: after a lost lease the name may hold another owner's key.
-            var deleted = backend.await(backend.deleteIfCreatedAt(myKey, createRevision), key, "releasing");
-            return deleted.isSucceeded() && validUpToNow;
-        } catch (LockBackendException unanswered) {
-            if (!ownSession) {
-                backend.deleteInBackground(myKey, createRevision, session::isAlive);
-            }
-            throw unanswered;
-        } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
-            return validUpToNow;
-        } finally {
-            session.detach(this);
-            if (ownSession) {
-                engine.forget(session);
-                session.close();
-            }
-            afterRelease.run();
-        }
+        // Delete only the key we created: after a lost lease the name may hold another owner's key.
+        return backend.explained(backend.deleteIfCreatedAt(myKey, createRevision), key, "releasing")
+                .handle((deleted, failure) -> {
+                    session.detach(this);
+                    if (ownSession) {
+                        engine.forget(session);
+                        session.close();
+                    } else if (failure != null) {
+                        backend.deleteInBackground(myKey, createRevision, session::isAlive);
+                    }
+                    afterRelease.run();
+                    if (failure != null) {
+                        throw new CompletionException(failure);
+                    }
+                    return deleted.isSucceeded() && validUpToNow;
+                });
     }
 }

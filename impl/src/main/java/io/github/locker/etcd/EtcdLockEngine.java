@@ -3,11 +3,8 @@ package io.github.locker.etcd;
 import static io.github.locker.etcd.EtcdBackend.bytes;
 
 import io.etcd.jetcd.ByteSequence;
-import io.etcd.jetcd.KV;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Watch;
-import io.etcd.jetcd.kv.GetResponse;
-import io.etcd.jetcd.kv.TxnResponse;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
@@ -17,22 +14,23 @@ import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
 import io.github.locker.LockBackendException;
 import io.github.locker.LockOptions;
+import io.github.locker.core.AcquisitionListener;
 import io.github.locker.core.Deadline;
 import io.github.locker.core.Keys;
 import io.github.locker.core.Lease;
-import io.github.locker.core.AcquisitionListener;
 import io.github.locker.core.LockEngine;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -51,10 +49,12 @@ import java.util.logging.Logger;
  *   <li>once first, it confirms its own key still exists (Jepsen found etcd answering "locked" to a
  *       waiter whose lease had expired, etcd issue 11456).</li>
  * </ol>
- * A waiter that gives up deletes its key, so it blocks nobody until its lease ends. While waiting
- * it checks every second that its key is still there: a dead backend ends the wait with
- * {@link io.github.locker.LockBackendException}, not at the wait time. An outage shorter than the
- * timeout, such as a cluster electing a new leader, does not end the wait: the waiter looks again.
+ * No thread waits: the local turn is a future, the wait for the predecessor a watch, and the
+ * deadline and the liveness check timers. A waiter that gives up (its deadline, or its caller
+ * cancelling) deletes its key, so it blocks nobody until its lease ends. While waiting it checks
+ * every second that its key is still there. An outage shorter than the timeout, such as a cluster
+ * electing a new leader, does not end the wait: the waiter looks again, keeping its place; a longer
+ * one ends the attempt with {@link io.github.locker.LockBackendException}.
  */
 final class EtcdLockEngine implements LockEngine {
     private static final Logger LOG = Logger.getLogger(EtcdLockEngine.class.getName());
@@ -63,27 +63,19 @@ final class EtcdLockEngine implements LockEngine {
     private static final long OUTAGE_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final GetOption FIRST_CREATED = GetOption.builder().isPrefix(true).withKeysOnly(true)
             .withSortField(GetOption.SortTarget.CREATE).withSortOrder(GetOption.SortOrder.ASCEND).withLimit(1).build();
-
     private static final GetOption COUNT_ONLY = GetOption.builder().withCountOnly(true).build();
     private static final GetOption KEYS_ONLY = GetOption.builder().withKeysOnly(true).build();
+    private static final WatchOption DELETIONS_FROM_NOW = WatchOption.builder().withNoPut(true).withCreateNotify(true)
+            .withRequireLeader(true).build();
 
     private final EtcdBackend backend;
     private final String keyPrefix;
     private final LocalTurns turns = new LocalTurns();
     private final ReentrantLock sessionsLock = new ReentrantLock();
     /** The kept-alive sessions of this locker, by lease TTL in seconds; guarded by {@link #sessionsLock}. */
-    private final Map<Long, EtcdSession> sessions = new HashMap<>();
+    private final Map<Long, CompletableFuture<EtcdSession>> sessions = new HashMap<>();
     /** The leases of held locks that are not kept alive (one each). */
     private final Set<EtcdSession> ownSessions = ConcurrentHashMap.newKeySet();
-
-    /** Our key vanished while we waited: our lease ended. Start over with a new one. */
-    private static final class SessionExpired extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        SessionExpired() {
-            super(null, null, false, false);
-        }
-    }
 
     /**
      * @param keyPrefix the locker's namespace: lock {@code k} lives under {@code <prefix>/k/}, or
@@ -102,227 +94,405 @@ final class EtcdLockEngine implements LockEngine {
     }
 
     @Override
-    public Lease acquire(String key, LockOptions options, Deadline deadline, AcquisitionListener listener)
-            throws InterruptedException {
-        LocalTurns.Turn turn = turns.take(key, deadline.remainingNanos(), listener::contended);
-        if (turn == null) {
-            return null;
-        }
-        Lease lease = null;
-        try {
-            lease = acquireInEtcd(key, options, deadline, listener, () -> turns.give(key, turn));
-            return lease;
-        } finally {
-            if (lease == null) {
-                turns.give(key, turn);
-            }
-        }
-    }
-
-    private Lease acquireInEtcd(String key, LockOptions options, Deadline deadline, AcquisitionListener listener,
-            Runnable afterRelease)
-            throws InterruptedException {
-        long ttlSeconds = Math.max(1, (options.leaseTime().toMillis() + 999) / 1000);
-        String namePrefix = keyPrefix + Keys.escape(key, "/") + "/";
-        while (true) {
-            boolean ownSession = !options.keepAlive();
-            EtcdSession session = ownSession ? ownSession(ttlSeconds) : sharedSession(ttlSeconds);
-            ByteSequence myKey = bytes(namePrefix + Long.toHexString(session.leaseId()));
-            long myRevision = 0;
-            boolean handedOver = false;
-            try {
-                Queued queued = enqueue(key, bytes(namePrefix), myKey, session, deadline);
-                myRevision = queued.revision();
-                if (!queued.first()) {
-                    listener.contended();
-                    if (deadline.hasPassed() || !waitForPredecessors(key, bytes(namePrefix), myKey, myRevision, session, deadline)) {
-                        return null;
-                    }
-                    confirmStillQueued(key, myKey, session, deadline);
-                }
-                handedOver = true;
-                return new EtcdLease(backend, this, key, myKey, myRevision, session, ownSession, listener, afterRelease);
-            } catch (SessionExpired expired) {
-                if (deadline.hasPassed()) {
-                    return null;
-                }
-            } finally {
-                if (!handedOver) {
-                    giveUpPlace(key, myKey, myRevision);
-                    if (ownSession) {
-                        forget(session);
-                        session.close();
-                    }
-                }
-            }
-        }
+    public CompletableFuture<Lease> acquire(String key, LockOptions options, Deadline deadline, AcquisitionListener listener) {
+        return new Acquisition(key, options, deadline, listener).start();
     }
 
     /** Our place in the queue: our key's create revision, and whether it is first. */
     private record Queued(long revision, boolean first) {
     }
 
-    /**
-     * Deletes our waiter key, and only it: compared on its create revision, and waited for, so the
-     * deletion cannot land after this locker's next put of the same key name and delete that. If
-     * etcd does not answer, the key stays until this locker queues on the name again (and deletes
-     * it as stale) or its lease ends. An unknown revision (the put itself went unanswered) is left
-     * to the same stale-key rule.
-     */
-    private void giveUpPlace(String key, ByteSequence myKey, long myRevision) {
-        if (myRevision == 0) {
-            return;
-        }
-        try {
-            backend.await(backend.deleteIfCreatedAt(myKey, myRevision), key, "leaving the queue of");
-        } catch (LockBackendException unanswered) {
-            LOG.log(Level.FINE, "could not delete the waiter key of ''{0}'': {1}", new Object[] {key, unanswered.getMessage()});
-        } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
-        }
-    }
+    /** One acquisition: the local turn, then our key in etcd's queue, then the wait for our predecessors. */
+    private final class Acquisition {
+        private final String key;
+        private final LockOptions options;
+        private final Deadline deadline;
+        private final AcquisitionListener listener;
+        private final long ttlSeconds;
+        private final String namePrefix;
+        private final boolean ownSession;
+        private final CompletableFuture<Lease> result = new CompletableFuture<>();
+        private final AtomicBoolean turnGiven = new AtomicBoolean();
+        private volatile CompletableFuture<LocalTurns.Turn> turnWait;
+        private volatile LocalTurns.Turn turn;
+        // our current place in etcd's queue: revision 0 until the put is answered
+        private volatile EtcdSession session;
+        private volatile ByteSequence myKey;
+        private volatile long myRevision;
+        private final AtomicLong leftRevision = new AtomicLong();
+        private volatile Watch.Watcher watcher;
+        private volatile Future<?> deadlineTimer;
+        private volatile Future<?> nextCheck;
+        // written by one step's continuation at a time (steps never overlap), read by the deadline too
+        private volatile boolean failing;
+        private volatile Throwable lastFailure;
+        private long failingSinceNanos;
 
-    /** Puts our key (deleting a stale one of ours first) and reads who is first. */
-    private Queued enqueue(String key, ByteSequence namePrefix, ByteSequence myKey, EtcdSession session,
-            Deadline deadline) throws InterruptedException {
-        KV kv = backend.client().getKVClient();
-        TxnResponse queued = null;
-        // at most twice: the second put follows the deletion of a stale key of ours, which nothing recreates
-        for (int attempt = 0; attempt < 2 && (queued == null || !queued.isSucceeded()); attempt++) {
-            if (queued != null) {
-                deleteStaleKey(key, myKey, queued.getGetResponses().get(0).getKvs().get(0).getCreateRevision(), deadline);
+        Acquisition(String key, LockOptions options, Deadline deadline, AcquisitionListener listener) {
+            this.key = key;
+            this.options = options;
+            this.deadline = deadline;
+            this.listener = listener;
+            this.ttlSeconds = Math.max(1, (options.leaseTime().toMillis() + 999) / 1000);
+            this.namePrefix = keyPrefix + Keys.escape(key, "/") + "/";
+            this.ownSession = !options.keepAlive();
+        }
+
+        CompletableFuture<Lease> start() {
+            result.whenComplete((lease, failure) -> {
+                if (lease == null) {
+                    giveUp(); // the deadline, a failure, or the caller giving up
+                }
+            });
+            if (!deadline.isForever() && !deadline.hasPassed()) {
+                deadlineTimer = schedule(deadline.remainingNanos(), this::deadlinePassed);
             }
-            queued = backend.await(kv.txn()
-                    .If(new Cmp(myKey, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
-                    .Then(Op.put(myKey, ByteSequence.EMPTY, PutOption.builder().withLeaseId(session.leaseId()).build()),
-                            Op.get(namePrefix, FIRST_CREATED))
-                    .Else(Op.get(myKey, GetOption.DEFAULT))
-                    .commit(), deadline.attemptTimeout(backend.timeout(), MIN_ATTEMPT_TIME), key, "acquiring");
+            turnWait = turns.take(key);
+            if (!turnWait.isDone()) {
+                listener.contended();
+                if (deadline.hasPassed()) {
+                    result.complete(null);
+                    return result;
+                }
+            }
+            turnWait.thenAccept(taken -> {
+                turn = taken;
+                if (result.isDone()) {
+                    giveTurn();
+                } else {
+                    queue();
+                }
+            });
+            return result;
         }
-        if (!queued.isSucceeded()) {
-            throw new LockBackendException(key, backend.describe() + " kept a key of ours under '" + key
-                    + "' after deleting it", null);
-        }
-        long myRevision = queued.getHeader().getRevision();
-        return new Queued(myRevision, queued.getGetResponses().get(0).getKvs().get(0).getCreateRevision() == myRevision);
-    }
 
-    /** @return true once no key created before ours remains; false when the deadline passed first */
-    private boolean waitForPredecessors(String key, ByteSequence namePrefix, ByteSequence myKey, long myRevision,
-            EtcdSession session, Deadline deadline) throws InterruptedException, SessionExpired {
-        GetOption lastBeforeMine = GetOption.builder().isPrefix(true).withKeysOnly(true)
-                .withMaxCreateRevision(myRevision - 1)
-                .withSortField(GetOption.SortTarget.CREATE).withSortOrder(GetOption.SortOrder.DESCEND).withLimit(1).build();
-        long failingSince = 0;
-        boolean failing = false;
-        while (true) {
+        /** Not acquired in time: a backend still failing then is the answer, not "held by another owner". */
+        private void deadlinePassed() {
+            Throwable failure = lastFailure;
+            if (failing && failure != null) {
+                result.completeExceptionally(failure);
+            } else {
+                result.complete(null);
+            }
+        }
+
+        /** Puts our key under the lock's name, on a live session, and reads who is first. */
+        private void queue() {
+            session(ttlSeconds, ownSession).thenCompose(opened -> {
+                session = opened;
+                myKey = bytes(namePrefix + Long.toHexString(opened.leaseId()));
+                myRevision = 0;
+                if (result.isDone()) {
+                    closeOwnSession();
+                    return CompletableFuture.completedFuture(null);
+                }
+                return enqueue(opened, 0);
+            }).whenComplete((queued, failure) -> {
+                if (failure != null) {
+                    result.completeExceptionally(failure);
+                } else if (queued != null) {
+                    queued(queued);
+                }
+            });
+        }
+
+        private CompletableFuture<Queued> enqueue(EtcdSession on, int attempt) {
+            ByteSequence mine = myKey;
+            return explained(backend.client().getKVClient().txn()
+                    .If(new Cmp(mine, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
+                    .Then(Op.put(mine, ByteSequence.EMPTY, PutOption.builder().withLeaseId(on.leaseId()).build()),
+                            Op.get(bytes(namePrefix), FIRST_CREATED))
+                    .Else(Op.get(mine, GetOption.DEFAULT))
+                    .commit(), "acquiring").thenCompose(queued -> {
+                        if (queued.isSucceeded()) {
+                            long revision = queued.getHeader().getRevision();
+                            return CompletableFuture.completedFuture(new Queued(revision,
+                                    queued.getGetResponses().get(0).getKvs().get(0).getCreateRevision() == revision));
+                        }
+                        if (attempt > 0) {
+                            throw new LockBackendException(key, backend.describe() + " kept a key of ours under '" + key
+                                    + "' after deleting it", null);
+                        }
+                        // a key of ours already there: see deleteStaleKey
+                        long stale = queued.getGetResponses().get(0).getKvs().get(0).getCreateRevision();
+                        return explained(backend.deleteIfCreatedAt(mine, stale), "acquiring")
+                                .thenCompose(deleted -> enqueue(on, attempt + 1));
+                    });
+        }
+
+        private void queued(Queued queued) {
+            myRevision = queued.revision();
+            if (result.isDone()) {
+                leavePlace(); // the caller gave up while the put was on its way
+                return;
+            }
+            if (queued.first()) {
+                handOver();
+                return;
+            }
+            listener.contended();
+            if (deadline.hasPassed()) {
+                result.complete(null);
+            } else {
+                lookForPredecessor();
+            }
+        }
+
+        /** Finds the key created just before ours; none left means we are first. */
+        private void lookForPredecessor() {
+            if (result.isDone()) {
+                return;
+            }
+            GetOption lastBeforeMine = GetOption.builder().isPrefix(true).withKeysOnly(true)
+                    .withMaxCreateRevision(myRevision - 1)
+                    .withSortField(GetOption.SortTarget.CREATE).withSortOrder(GetOption.SortOrder.DESCEND).withLimit(1).build();
+            explained(backend.client().getKVClient().get(bytes(namePrefix), lastBeforeMine), "waiting for")
+                    .whenComplete((predecessors, failure) -> {
+                        if (failure != null) {
+                            outage(failure, this::lookForPredecessor);
+                        } else if (predecessors.getKvs().isEmpty()) {
+                            failing = false;
+                            confirmStillQueued(this::handOver);
+                        } else {
+                            failing = false;
+                            awaitDeletion(predecessors.getKvs().get(0));
+                        }
+                    });
+        }
+
+        /**
+         * Watches from "now" rather than from the revision we read the predecessor at: etcd serves a
+         * watch that starts in the past from a catch-up loop that runs every 100 ms, one that starts
+         * now at once. So: watch, wait until etcd confirms the watch exists, then check the
+         * predecessor is still there; any deletion after that check reaches the watch. "Still there"
+         * means the same create revision: the predecessor's locker may already have deleted it and
+         * queued again under the same key name, behind us.
+         */
+        private void awaitDeletion(KeyValue predecessor) {
+            CompletableFuture<Void> watching = new CompletableFuture<>();
+            AtomicBoolean moved = new AtomicBoolean();
+            Runnable lookAgain = () -> {
+                if (moved.compareAndSet(false, true)) {
+                    stopWatching();
+                    lookForPredecessor();
+                }
+            };
+            watcher = backend.client().getWatchClient().watch(predecessor.getKey(), DELETIONS_FROM_NOW,
+                    Watch.listener(response -> {
+                        if (response.isCreatedNotify()) {
+                            watching.complete(null);
+                        }
+                        if (response.getEvents().stream().anyMatch(event -> event.getEventType() == WatchEvent.EventType.DELETE)) {
+                            lookAgain.run();
+                        }
+                    }, broken -> {
+                        watching.completeExceptionally(broken);
+                        if (moved.compareAndSet(false, true)) {
+                            stopWatching();
+                            later(OUTAGE_RETRY_NANOS, this::lookForPredecessor); // the predecessor may be gone
+                        }
+                    }));
+            if (result.isDone()) {
+                stopWatching();
+                return;
+            }
+            explained(watching, "watching the holder of")
+                    .thenCompose(confirmed -> explained(backend.client().getKVClient().get(predecessor.getKey(), KEYS_ONLY),
+                            "waiting for"))
+                    .whenComplete((now, failure) -> {
+                        if (failure != null) {
+                            if (moved.compareAndSet(false, true)) {
+                                stopWatching();
+                                outage(failure, this::lookForPredecessor);
+                            }
+                        } else if (now.getKvs().isEmpty()
+                                || now.getKvs().get(0).getCreateRevision() != predecessor.getCreateRevision()) {
+                            lookAgain.run();
+                        } else {
+                            checkLivenessWhileWatching(moved);
+                        }
+                    });
+        }
+
+        /** While the watch waits: every second, our key must still be there (our lease alive). */
+        private void checkLivenessWhileWatching(AtomicBoolean moved) {
+            later(LIVENESS_CHECK_NANOS, () -> {
+                if (moved.get()) {
+                    return;
+                }
+                explained(backend.client().getKVClient().get(myKey, COUNT_ONLY), "waiting for").whenComplete((mine, failure) -> {
+                    if (moved.get()) {
+                        return;
+                    }
+                    if (failure != null) {
+                        if (moved.compareAndSet(false, true)) {
+                            stopWatching();
+                            outage(failure, this::lookForPredecessor);
+                        }
+                    } else if (mine.getCount() == 0 || !session.isAlive()) {
+                        if (moved.compareAndSet(false, true)) {
+                            stopWatching();
+                            sessionExpired();
+                        }
+                    } else {
+                        checkLivenessWhileWatching(moved);
+                    }
+                });
+            });
+        }
+
+        /** Our key must still exist and our lease still live, or we would "hold" a lock etcd gave away. */
+        private void confirmStillQueued(Runnable then) {
+            explained(backend.client().getKVClient().get(myKey, COUNT_ONLY), "waiting for").whenComplete((mine, failure) -> {
+                if (failure != null) {
+                    outage(failure, this::lookForPredecessor);
+                } else if (mine.getCount() == 0 || !session.isAlive()) {
+                    sessionExpired();
+                } else {
+                    then.run();
+                }
+            });
+        }
+
+        /** Our key vanished while we waited: our lease ended. Start over with a new one, if there is time. */
+        private void sessionExpired() {
+            leavePlace();
+            closeOwnSession();
+            if (deadline.hasPassed()) {
+                result.complete(null);
+            } else if (!result.isDone()) {
+                queue();
+            }
+        }
+
+        /**
+         * A cluster electing a new leader answers nothing for a second or two, and our key and lease
+         * outlive that: look again, unless etcd stays silent a whole timeout more or the wait is over.
+         * Every look starts from etcd's state, so nothing seen before is trusted.
+         */
+        private void outage(Throwable failure, Runnable retry) {
+            long now = System.nanoTime();
+            lastFailure = failure;
+            if (!failing) {
+                failingSinceNanos = now;
+                failing = true;
+            }
+            if (deadline.hasPassed() || now - failingSinceNanos >= backend.timeout().toNanos()) {
+                result.completeExceptionally(failure);
+            } else {
+                later(Math.min(OUTAGE_RETRY_NANOS, deadline.remainingNanos()), retry);
+            }
+        }
+
+        private void handOver() {
+            cancelTimers();
+            EtcdLease lease = new EtcdLease(backend, EtcdLockEngine.this, key, myKey, myRevision, session, ownSession,
+                    listener, this::giveTurn);
+            if (!result.complete(lease)) {
+                lease.release(); // the caller gave up while the last look was on its way
+            }
+        }
+
+        /** Leaves etcd's queue and the local turn: the acquisition ended without the lock. */
+        private void giveUp() {
+            cancelTimers();
+            stopWatching();
+            CompletableFuture<LocalTurns.Turn> waitingForTurn = turnWait;
+            if (waitingForTurn != null) {
+                waitingForTurn.cancel(false);
+            }
+            leavePlace().whenComplete((left, failure) -> closeOwnSession());
+            // at once, not after the deletion: the next put of this key name finds ours, if still there, stale
+            // (compared on its create revision, as the deletion is), and a dead backend must fail its next
+            // caller, not look held by it
+            giveTurn();
+        }
+
+        /**
+         * Deletes our waiter key, and only it: compared on its create revision, so the deletion
+         * cannot remove this locker's next key under the same name. If etcd does not answer, the
+         * key stays until this locker queues on the name again (and deletes it as stale) or its
+         * lease ends. An unknown revision (the put itself went unanswered) is left to the same
+         * stale-key rule; a put answered later leaves its place then.
+         */
+        private CompletableFuture<?> leavePlace() {
+            long revision = myRevision;
+            if (revision == 0 || leftRevision.getAndSet(revision) == revision) {
+                return CompletableFuture.completedFuture(null);
+            }
+            return backend.explained(backend.deleteIfCreatedAt(myKey, revision), key, "leaving the queue of")
+                    .exceptionally(unanswered -> {
+                        LOG.log(Level.FINE, "could not delete the waiter key of ''{0}'': {1}",
+                                new Object[] {key, unanswered.getMessage()});
+                        return null;
+                    });
+        }
+
+        private void closeOwnSession() {
+            EtcdSession own = session;
+            if (ownSession && own != null) {
+                forget(own);
+                own.close();
+            }
+        }
+
+        private void giveTurn() {
+            LocalTurns.Turn taken = turn;
+            if (taken != null && turnGiven.compareAndSet(false, true)) {
+                taken.give();
+            }
+        }
+
+        private void later(long delayNanos, Runnable step) {
+            nextCheck = schedule(delayNanos, () -> {
+                if (!result.isDone()) {
+                    step.run();
+                }
+            });
+        }
+
+        private Future<?> schedule(long delayNanos, Runnable task) {
             try {
-                GetResponse predecessors = backend.await(backend.client().getKVClient().get(namePrefix, lastBeforeMine),
-                        deadline.attemptTimeout(backend.timeout(), MIN_ATTEMPT_TIME), key, "waiting for");
-                failing = false;
-                if (predecessors.getKvs().isEmpty()) {
-                    return true;
-                }
-                KeyValue predecessor = predecessors.getKvs().get(0);
-                if (!awaitDeletion(key, predecessor, myKey, session, deadline)) {
-                    return false;
-                }
-            } catch (LockBackendException unanswered) {
-                // A cluster electing a new leader answers nothing for a second or two, and our key and
-                // lease outlive that: look again, unless etcd stays silent a whole timeout more or the
-                // wait is over. Every look starts from etcd's state, so nothing seen before is trusted.
-                long now = System.nanoTime();
-                if (!failing) {
-                    failing = true;
-                    failingSince = now;
-                }
-                if (deadline.hasPassed() || now - failingSince >= backend.timeout().toNanos()) {
-                    throw unanswered;
-                }
-                TimeUnit.NANOSECONDS.sleep(Math.min(OUTAGE_RETRY_NANOS, deadline.remainingNanos()));
+                Future<?> timer = backend.threads().schedule(delayNanos, task);
+                return timer;
+            } catch (LockBackendException closed) {
+                result.completeExceptionally(closed);
+                return CompletableFuture.completedFuture(null);
             }
         }
-    }
 
-    /**
-     * Deletes a key of ours that was already under the lock's name when we queued: the key of an
-     * earlier acquisition of this locker whose release or clean-up did not reach etcd (the local
-     * turn says no other thread of this locker is using it). Its create revision was another
-     * critical section's fencing token, or a place in the queue nobody waits on: reusing it would
-     * hand out the same token twice. Only that revision is deleted.
-     */
-    private void deleteStaleKey(String key, ByteSequence myKey, long staleRevision, Deadline deadline)
-            throws InterruptedException {
-        backend.await(backend.deleteIfCreatedAt(myKey, staleRevision),
-                deadline.attemptTimeout(backend.timeout(), MIN_ATTEMPT_TIME), key, "acquiring");
-    }
-
-    /**
-     * Watches from "now" rather than from the revision we read the predecessor at: etcd serves a
-     * watch that starts in the past from a catch-up loop that runs every 100 ms, one that starts now
-     * at once. So: watch, wait until etcd confirms the watch exists, then check the predecessor is
-     * still there; any deletion after that check reaches the watch. "Still there" means the same
-     * create revision: the predecessor's locker may already have deleted it and queued again under
-     * the same key name, behind us.
-     *
-     * @return true when the key was deleted (or the watch broke: look again); false when the deadline passed
-     */
-    private boolean awaitDeletion(String key, KeyValue predecessor, ByteSequence myKey, EtcdSession session,
-            Deadline deadline) throws InterruptedException, SessionExpired {
-        CompletableFuture<Void> watching = new CompletableFuture<>();
-        CompletableFuture<Void> deleted = new CompletableFuture<>();
-        WatchOption deletionsFromNow = WatchOption.builder().withNoPut(true).withCreateNotify(true)
-                .withRequireLeader(true).build();
-        try (Watch.Watcher watcher = backend.client().getWatchClient().watch(predecessor.getKey(), deletionsFromNow,
-                Watch.listener(response -> {
-                    if (response.isCreatedNotify()) {
-                        watching.complete(null);
-                    }
-                    if (response.getEvents().stream().anyMatch(event -> event.getEventType() == WatchEvent.EventType.DELETE)) {
-                        deleted.complete(null);
-                    }
-                }, failure -> {
-                    watching.completeExceptionally(failure);
-                    deleted.completeExceptionally(failure);
-                }))) {
-            backend.await(watching, deadline.attemptTimeout(backend.timeout(), MIN_ATTEMPT_TIME), key, "watching the holder of");
-            GetResponse now = backend.await(backend.client().getKVClient().get(predecessor.getKey(), KEYS_ONLY),
-                    deadline.attemptTimeout(backend.timeout(), MIN_ATTEMPT_TIME), key, "waiting for");
-            if (now.getKvs().isEmpty() || now.getKvs().get(0).getCreateRevision() != predecessor.getCreateRevision()) {
-                return true;
-            }
-            while (true) {
-                try {
-                    deleted.get(Math.min(LIVENESS_CHECK_NANOS, deadline.remainingNanos()), TimeUnit.NANOSECONDS);
-                    return true;
-                } catch (TimeoutException stillHeld) {
-                    if (deadline.hasPassed()) {
-                        return false;
-                    }
-                    confirmStillQueued(key, myKey, session, deadline);
-                } catch (ExecutionException watchBroke) {
-                    TimeUnit.MILLISECONDS.sleep(100); // then look again: the predecessor may be gone
-                    return true;
+        private void cancelTimers() {
+            for (Future<?> timer : new Future<?>[] {deadlineTimer, nextCheck}) {
+                if (timer != null) {
+                    timer.cancel(false);
                 }
             }
         }
-    }
 
-    /** Our key must still exist and our lease still live, or we would "hold" a lock etcd gave away. */
-    private void confirmStillQueued(String key, ByteSequence myKey, EtcdSession session, Deadline deadline)
-            throws InterruptedException, SessionExpired {
-        GetResponse mine = backend.await(backend.client().getKVClient().get(myKey, COUNT_ONLY),
-                deadline.attemptTimeout(backend.timeout(), MIN_ATTEMPT_TIME), key, "waiting for");
-        if (mine.getCount() == 0 || !session.isAlive()) {
-            throw new SessionExpired();
+        private void stopWatching() {
+            Watch.Watcher watching = watcher;
+            if (watching != null) {
+                watching.close();
+            }
+        }
+
+        private <T> CompletableFuture<T> explained(CompletableFuture<T> reply, String doing) {
+            return backend.explained(reply, deadline.attemptTimeout(backend.timeout(), MIN_ATTEMPT_TIME), key, doing);
         }
     }
 
-    private EtcdSession sharedSession(long ttlSeconds) throws InterruptedException {
-        sessionsLock.lockInterruptibly();
+    /** @return a live kept-alive session shared by this locker's locks of that TTL, or a lease of the lock's own */
+    private CompletableFuture<EtcdSession> session(long ttlSeconds, boolean own) {
+        if (own) {
+            return EtcdSession.open(backend, ttlSeconds, false).thenApply(session -> {
+                ownSessions.add(session);
+                return session;
+            });
+        }
+        sessionsLock.lock();
         try {
-            EtcdSession session = sessions.get(ttlSeconds);
-            if (session == null || !session.isAlive()) {
+            CompletableFuture<EtcdSession> session = sessions.get(ttlSeconds);
+            if (session == null || session.isCompletedExceptionally() || session.isDone() && !session.join().isAlive()) {
                 session = EtcdSession.open(backend, ttlSeconds, true);
                 sessions.put(ttlSeconds, session);
             }
@@ -330,13 +500,6 @@ final class EtcdLockEngine implements LockEngine {
         } finally {
             sessionsLock.unlock();
         }
-    }
-
-    /** A lease for one lock that is not kept alive; tracked until released, so {@link #close()} can revoke it. */
-    private EtcdSession ownSession(long ttlSeconds) throws InterruptedException {
-        EtcdSession session = EtcdSession.open(backend, ttlSeconds, false);
-        ownSessions.add(session);
-        return session;
     }
 
     void forget(EtcdSession ownSession) {
@@ -348,7 +511,8 @@ final class EtcdLockEngine implements LockEngine {
         List<CompletableFuture<?>> revocations = new ArrayList<>();
         sessionsLock.lock();
         try {
-            sessions.values().forEach(session -> revocations.add(session.close()));
+            sessions.values().forEach(session -> revocations.add(session.handle((opened, failed) -> opened)
+                    .thenCompose(opened -> opened == null ? CompletableFuture.completedFuture(null) : opened.close())));
             sessions.clear();
         } finally {
             sessionsLock.unlock();
@@ -356,6 +520,22 @@ final class EtcdLockEngine implements LockEngine {
         ownSessions.forEach(session -> revocations.add(session.close()));
         ownSessions.clear();
         return revocations;
+    }
+
+    /** A refusal told in words (credentials, permission, TLS) will not pass by waiting. */
+    @Override
+    public boolean isTransient(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof EtcdRefusals.Refusal) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public Duration timeout() {
+        return backend.timeout();
     }
 
     @Override

@@ -44,14 +44,16 @@ final class EtcdSession implements StreamObserver<LeaseKeepAliveResponse> {
     }
 
     /** Grants a lease of at least {@code ttlSeconds} (etcd may raise it to its minimum) and keeps it alive if asked. */
-    static EtcdSession open(EtcdBackend backend, long ttlSeconds, boolean keepAlive) throws InterruptedException {
+    static CompletableFuture<EtcdSession> open(EtcdBackend backend, long ttlSeconds, boolean keepAlive) {
         long sentAt = System.nanoTime();
-        var grant = backend.await(backend.client().getLeaseClient().grant(ttlSeconds), null, "granting a lease");
-        EtcdSession session = new EtcdSession(backend, grant.getID(), grant.getTTL(), sentAt);
-        if (keepAlive) {
-            session.keepAlive = backend.client().getLeaseClient().keepAlive(session.leaseId, session);
-        }
-        return session;
+        return backend.explained(backend.client().getLeaseClient().grant(ttlSeconds), null, "granting a lease")
+                .thenApply(grant -> {
+                    EtcdSession session = new EtcdSession(backend, grant.getID(), grant.getTTL(), sentAt);
+                    if (keepAlive) {
+                        session.keepAlive = backend.client().getLeaseClient().keepAlive(session.leaseId, session);
+                    }
+                    return session;
+                });
     }
 
     void attach(EtcdLease lease) {

@@ -7,6 +7,7 @@ import io.github.locker.Locker;
 import io.github.locker.core.BackendReplies;
 import io.github.locker.core.CoreLocker;
 import io.github.locker.core.LeaderLoops;
+import io.github.locker.core.LockerThreads;
 import io.github.locker.spi.LockerBackend;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
@@ -38,8 +39,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -69,7 +68,7 @@ final class RedisBackend implements LockerBackend {
     private final ReleaseWaiters waiters = new ReleaseWaiters();
     private final ScheduledExecutorService keepAlive;
     private final RenewalBatch renewals;
-    private final ExecutorService asyncAcquisitions;
+    private final LockerThreads threads = new LockerThreads("locker-redis");
     private final LeaderLoops loops = new LeaderLoops();
     private final String ownerPrefix = UUID.randomUUID() + ":";
     private final AtomicLong ownerSequence = new AtomicLong();
@@ -94,7 +93,6 @@ final class RedisBackend implements LockerBackend {
         scheduler.setRemoveOnCancelPolicy(true);
         this.keepAlive = scheduler;
         this.renewals = new RenewalBatch(this, settings.cluster(), scheduler);
-        this.asyncAcquisitions = Executors.newCachedThreadPool(BackendReplies.daemonThreads("locker-redis-async"));
     }
 
     static RedisBackend connect(RedisSettings settings) {
@@ -194,7 +192,7 @@ final class RedisBackend implements LockerBackend {
 
     @Override
     public Locker locker(String name, LockOptions defaults, String keyPrefix, Consumer<LockLost> onLost) {
-        return new CoreLocker(name, defaults, new RedisLockEngine(this, keyPrefix), asyncAcquisitions, onLost, loops);
+        return new CoreLocker(name, defaults, new RedisLockEngine(this, keyPrefix), threads, onLost, loops);
     }
 
     @Override
@@ -238,8 +236,13 @@ final class RedisBackend implements LockerBackend {
                 : CompletableFuture.failedFuture(BackendReplies.unwrap(failure)));
     }
 
-    <T> T await(CompletableFuture<T> reply, Duration timeout, String key, String doing) throws InterruptedException {
-        return BackendReplies.await(reply, timeout, settings.address(), key, doing);
+    /** @return the reply, failing with {@link LockBackendException} when Redis fails or stays silent for {@code timeout} */
+    <T> CompletableFuture<T> explained(CompletableFuture<T> reply, Duration timeout, String key, String doing) {
+        return BackendReplies.explained(reply, timeout, settings.address(), key, doing);
+    }
+
+    LockerThreads threads() {
+        return threads;
     }
 
     /**
@@ -294,7 +297,7 @@ final class RedisBackend implements LockerBackend {
         }
         closing = true;
         keepAlive.shutdownNow();
-        asyncAcquisitions.shutdownNow();
+        threads.close();
         releases.close();
         connection.close();
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));

@@ -1,10 +1,10 @@
 package io.github.locker.redis;
 
-import io.github.locker.LockBackendException;
 import io.github.locker.LockOptions;
 import io.github.locker.core.Lease;
 import io.github.locker.core.AcquisitionListener;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
@@ -72,25 +72,21 @@ final class RedisLease implements Lease {
     }
 
     @Override
-    public boolean release() {
+    public CompletableFuture<Boolean> release() {
         boolean validUpToNow = isHeld();
         CompletableFuture<Long> releasing = startRelease();
         if (releasing == null) {
-            return false;
+            return CompletableFuture.completedFuture(false);
         }
-        try {
-            Long deleted = backend.await(releasing, backend.commandTimeout(), key, "releasing");
+        return backend.explained(releasing, backend.commandTimeout(), key, "releasing").handle((deleted, failure) -> {
+            if (failure != null) {
+                // Redis may come back before the lease ends (a restart with its data): free the lock then,
+                // not at the end of the lease
+                backend.releaseUntil(lockKey, owner, validUntilNanos);
+                throw new CompletionException(failure);
+            }
             return deleted == 1L && validUpToNow;
-        } catch (LockBackendException unreachable) {
-            // Redis may come back before the lease ends (a restart with its data): free the lock then,
-            // not at the end of the lease
-            backend.releaseUntil(lockKey, owner, validUntilNanos);
-            throw unreachable;
-        } catch (InterruptedException interrupted) {
-            // only the wait is cut short: the compare-and-delete is already on its way
-            Thread.currentThread().interrupt();
-            return validUpToNow;
-        }
+        });
     }
 
     /**

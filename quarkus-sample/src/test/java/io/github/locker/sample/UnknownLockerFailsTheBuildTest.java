@@ -7,17 +7,18 @@ import io.github.locker.Locked;
 import io.github.locker.Locker;
 import io.github.locker.tck.LogCapture;
 import io.quarkus.test.QuarkusUnitTest;
-import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
+import java.util.concurrent.Flow;
+import java.util.concurrent.SubmissionPublisher;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * On Quarkus the rules run at build time: an application referencing a locker that is not
  * configured, a key template naming a missing parameter, or a {@code @Locked} method returning a
- * lazy {@code Uni}, does not build, and the message is the one Weld shows.
+ * lazy {@code Flow.Publisher}, does not build, and the message is the one Weld shows.
  */
 class UnknownLockerFailsTheBuildTest {
 
@@ -32,8 +33,8 @@ class UnknownLockerFailsTheBuildTest {
         }
 
         @Locked
-        public Uni<String> lazy() {
-            return Uni.createFrom().item("runs after the method returned");
+        public Flow.Publisher<String> lazy() {
+            return new SubmissionPublisher<>(); // publishes after the method returned, outside any lock
         }
     }
 
@@ -49,7 +50,7 @@ class UnknownLockerFailsTheBuildTest {
                             + "configured. Configured lockers: [main].")
                     .contains("@Locked on 'WrongReferences#checkIn(String)' has key template 'checkin:{uidd}', "
                             + "but the method has no parameter 'uidd'. Parameters: [uid].")
-                    .contains("@Locked on 'WrongReferences#lazy()' returns io.smallrye.mutiny.Uni, which does its work "
+                    .contains("@Locked on 'WrongReferences#lazy()' returns java.util.concurrent.Flow$Publisher, which does its work "
                             + "only when subscribed, after the method has returned"));
 
     @Test

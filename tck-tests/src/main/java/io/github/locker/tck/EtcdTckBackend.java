@@ -36,6 +36,15 @@ public final class EtcdTckBackend implements TckBackend {
         return Duration.ofSeconds(2);
     }
 
+    /** The keys under the lock's name: the holder's and every waiter's. */
+    /**
+     * @param key a key of a locker made by {@link Nodes}
+     * @return what the backend keeps for the key (see {@link AsyncLockerContract#entriesFor})
+     */
+    public long entriesFor(String key) {
+        return etcd.countKeysUnder(Nodes.PREFIX + "/" + key + "/");
+    }
+
     /** Every etcd acquisition is two raft writes and a few linearizable reads: fewer rounds prove the same. */
     @Override
     public int contentionIterations() {

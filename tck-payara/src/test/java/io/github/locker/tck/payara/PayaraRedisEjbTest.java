@@ -115,7 +115,8 @@ class PayaraRedisEjbTest {
     @Test
     void aLeaseLostInAnEjbIsAnnouncedAndFailsTheCall() {
         assertThatThrownBy(() -> stateless.outliveTheLease(key,
-                LockedInterceptorContract.pauseTheServerUntilTheLossIsSeen(DeployedBackend.read(), witness)))
+                LockedInterceptorContract.pauseTheServerUntilTheLossIsSeen(DeployedBackend.read(), witness,
+                        "stateless-lost:" + key)))
                 .isInstanceOf(EJBException.class).hasRootCauseInstanceOf(LockLostException.class);
         assertThat(witness.seen()).anySatisfy(lost -> assertThat(lost.key()).isEqualTo("stateless-lost:" + key));
     }

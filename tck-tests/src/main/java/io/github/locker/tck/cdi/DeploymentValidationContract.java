@@ -175,7 +175,7 @@ public abstract class DeploymentValidationContract {
         assertThat(failureOf("lazy-result"))
                 .contains("@Locked on 'LockedWithLazyResult#feed()' returns java.util.concurrent.Flow$Publisher, which does "
                         + "its work only when subscribed, after the method has returned")
-                .contains("Return a CompletionStage instead");
+                .contains("Return a CompletionStage, or Mutiny's Uni or Multi");
     }
 
     @Test

@@ -17,9 +17,10 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import java.util.List;
 import java.util.Optional;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -79,9 +80,24 @@ public final class GuardedBeans {
         }
 
         @Locked(key = "async:{name}")
-        public CompletableFuture<Long> async(String name, CompletableFuture<Void> finish) {
+        public CompletableFuture<Long> async(String name, CompletableFuture<Void> started, CompletableFuture<Void> finish) {
             long token = context.current().orElseThrow().fencingToken();
+            started.complete(null);
             return finish.thenApplyAsync(done -> token);
+        }
+
+        @Locked(key = "uni:{name}")
+        public Uni<Long> uni(String name, CompletableFuture<Void> started, CompletableFuture<Void> finish) {
+            long token = context.current().orElseThrow().fencingToken();
+            started.complete(null);
+            return Uni.createFrom().completionStage(finish).map(done -> token);
+        }
+
+        @Locked(key = "multi:{name}")
+        public Multi<Long> multi(String name, CompletableFuture<Void> started, CompletableFuture<Void> finish) {
+            long token = context.current().orElseThrow().fencingToken();
+            started.complete(null);
+            return Multi.createFrom().completionStage(finish.thenApply(done -> token));
         }
 
         @Locked(key = "user:{user.id}:{1}")
@@ -120,19 +136,35 @@ public final class GuardedBeans {
     @ApplicationScoped
     public static class LossWitness {
         private final List<LockLost> seen = new CopyOnWriteArrayList<>();
-        private final CountDownLatch first = new CountDownLatch(1);
 
         void record(@Observes LockLost lost) {
-            seen.add(lost);
-            first.countDown();
+            synchronized (seen) {
+                seen.add(lost);
+                seen.notifyAll();
+            }
         }
 
         public List<LockLost> seen() {
             return seen;
         }
 
-        public boolean awaitFirst(long millis) throws InterruptedException {
-            return first.await(millis, TimeUnit.MILLISECONDS);
+        /**
+         * @param key the lock's key: other tests of the deployment lose locks of their own
+         * @param millis how long to wait
+         * @return whether a loss of that key was seen in time
+         */
+        public boolean awaitLossOf(String key, long millis) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+            synchronized (seen) {
+                while (seen.stream().noneMatch(lost -> lost.key().equals(key))) {
+                    long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                    if (left <= 0) {
+                        return false;
+                    }
+                    seen.wait(left);
+                }
+                return true;
+            }
         }
     }
 

@@ -11,6 +11,8 @@ import io.github.locker.LockTimeoutException;
 import io.github.locker.Locker;
 import io.github.locker.tck.TckBackend;
 import io.github.locker.tck.servers.ServerProcess;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.Cancellable;
 import jakarta.inject.Inject;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.JavaArchive;
@@ -158,13 +160,91 @@ public abstract class LockedInterceptorContract {
 
     @Test
     void anAsyncMethodHoldsTheLockUntilItsStageCompletes() throws Exception {
+        CompletableFuture<Void> started = new CompletableFuture<>();
         CompletableFuture<Void> finish = new CompletableFuture<>();
-        CompletableFuture<Long> result = guarded.async(name, finish);
+        CompletableFuture<Long> result = guarded.async(name, started, finish);
+        started.get(10, TimeUnit.SECONDS);
         assertThat(elsewhere(() -> locker.tryLock("async:" + name))).as("held after the method returned").isEmpty();
         finish.complete(null);
         long token = result.get(10, TimeUnit.SECONDS);
-        try (Lock next = locker.lock("async:" + name, LockOptions.defaults().withWaitTime(Duration.ofSeconds(5)))) {
-            assertThat(next.fencingToken()).as("released when the stage completed").isGreaterThan(token);
+        assertReleasedAfter("async:" + name, token);
+    }
+
+    @Test
+    void anAsyncMethodNeverBlocksItsCallerWhileTheLockIsHeldElsewhere() throws Exception {
+        Lock holder = elsewhere(() -> locker.lock("async:" + name));
+        CompletableFuture<Void> started = new CompletableFuture<>();
+        CompletableFuture<Void> finish = CompletableFuture.completedFuture(null);
+        Future<CompletableFuture<Long>> call = threads.submit(() -> guarded.async(name, started, finish));
+
+        CompletableFuture<Long> result = call.get(10, TimeUnit.SECONDS); // returned while the lock is held elsewhere
+        assertThat(started).as("the method waits for the lock, not its caller").isNotDone();
+        assertThat(result).isNotDone();
+        elsewhere(holder::unlock);
+        assertThat(result.get(10, TimeUnit.SECONDS)).isGreaterThan(holder.fencingToken());
+    }
+
+    @Test
+    void aUniTakesTheLockWhenSubscribedAndReleasesItWhenItTerminates() throws Exception {
+        CompletableFuture<Void> started = new CompletableFuture<>();
+        CompletableFuture<Void> finish = new CompletableFuture<>();
+        Uni<Long> uni = guarded.uni(name, started, finish);
+        assertThat(started).as("nothing runs before the subscription").isNotDone();
+
+        CompletableFuture<Long> result = uni.subscribeAsCompletionStage();
+        started.get(10, TimeUnit.SECONDS);
+        assertThat(elsewhere(() -> locker.tryLock("uni:" + name))).as("held while the Uni runs").isEmpty();
+        finish.complete(null);
+        long token = result.get(10, TimeUnit.SECONDS);
+        assertReleasedAfter("uni:" + name, token);
+    }
+
+    @Test
+    void aUniCancelledWhileItHoldsTheLockReleasesIt() throws Exception {
+        CompletableFuture<Void> started = new CompletableFuture<>();
+        Cancellable subscription = guarded.uni(name, started, new CompletableFuture<>()).subscribe().with(item -> { });
+        started.get(10, TimeUnit.SECONDS);
+
+        subscription.cancel();
+
+        try (Lock next = elsewhere(() -> locker.lock("uni:" + name, LockOptions.defaults().withWaitTime(Duration.ofSeconds(5))))) {
+            assertThat(next.isHeld()).as("released on cancellation, not at the lease end").isTrue();
+        }
+    }
+
+    @Test
+    void aUniCancelledWhileItWaitsNeverRunsTheMethod() throws Exception {
+        Lock holder = elsewhere(() -> locker.lock("uni:" + name));
+        CompletableFuture<Void> started = new CompletableFuture<>();
+        Cancellable subscription = guarded.uni(name, started, CompletableFuture.completedFuture(null)).subscribe()
+                .with(item -> { });
+        Thread.sleep(200);
+
+        subscription.cancel();
+        elsewhere(holder::unlock);
+
+        try (Lock next = elsewhere(() -> locker.lock("uni:" + name, LockOptions.defaults().withWaitTime(Duration.ofSeconds(5))))) {
+            assertThat(next.isHeld()).isTrue();
+        }
+        assertThat(started).as("the cancelled Uni's method never ran").isNotDone();
+    }
+
+    @Test
+    void aMultiHoldsTheLockUntilItCompletes() throws Exception {
+        CompletableFuture<Void> started = new CompletableFuture<>();
+        CompletableFuture<Void> finish = new CompletableFuture<>();
+        CompletableFuture<List<Long>> items = guarded.multi(name, started, finish).collect().asList().subscribeAsCompletionStage();
+        started.get(10, TimeUnit.SECONDS);
+        assertThat(elsewhere(() -> locker.tryLock("multi:" + name))).as("held while the Multi runs").isEmpty();
+        finish.complete(null);
+        List<Long> tokens = items.get(10, TimeUnit.SECONDS);
+        assertThat(tokens).hasSize(1);
+        assertReleasedAfter("multi:" + name, tokens.get(0));
+    }
+
+    private void assertReleasedAfter(String key, long token) throws Exception {
+        try (Lock next = elsewhere(() -> locker.lock(key, LockOptions.defaults().withWaitTime(Duration.ofSeconds(5))))) {
+            assertThat(next.fencingToken()).as("released when the result completed").isGreaterThan(token);
         }
     }
 
@@ -194,7 +274,7 @@ public abstract class LockedInterceptorContract {
 
     @Test
     void aLeaseLostWhileTheMethodRunsIsAnnouncedAndFailsTheCall() throws Exception {
-        assertThatThrownBy(() -> guarded.outliveTheLease(name, pauseTheServerUntilTheLossIsSeen(backend(), witness)))
+        assertThatThrownBy(() -> guarded.outliveTheLease(name, pauseTheServerUntilTheLossIsSeen(backend(), witness, "lost:" + name)))
                 .isInstanceOf(LockLostException.class).hasMessageContaining("lost:" + name);
         assertThat(witness.seen()).anySatisfy(lost -> {
             assertThat(lost.key()).isEqualTo("lost:" + name);
@@ -205,14 +285,15 @@ public abstract class LockedInterceptorContract {
     /**
      * @param backend the backend whose server to pause
      * @param witness the observer of {@link io.github.locker.LockLost} events
+     * @param key the key of the lock the method runs under
      * @return what a method under a lock runs to outlive its lease: it pauses the server until the
      *     lease is seen lost (within five leases), then resumes it
      */
-    public static Runnable pauseTheServerUntilTheLossIsSeen(TckBackend backend, GuardedBeans.LossWitness witness) {
+    public static Runnable pauseTheServerUntilTheLossIsSeen(TckBackend backend, GuardedBeans.LossWitness witness, String key) {
         return () -> {
             backend.server().pause();
             try {
-                assertThat(witness.awaitFirst(backend.shortLease().multipliedBy(5).toMillis()))
+                assertThat(witness.awaitLossOf(key, backend.shortLease().multipliedBy(5).toMillis()))
                         .as("LockLost observed while the method still runs").isTrue();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

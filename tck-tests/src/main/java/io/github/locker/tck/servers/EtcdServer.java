@@ -135,11 +135,20 @@ public final class EtcdServer implements BeforeAllCallback, AfterAllCallback {
         etcdctl("auth", "enable");
     }
 
-    private void etcdctl(String... arguments) {
+    /**
+     * @param prefix a key prefix
+     * @return how many keys lie under it, as {@code etcdctl} reads them (a linearizable read)
+     */
+    public long countKeysUnder(String prefix) {
+        // etcdctl 3.4 has no --count-only: one key per line, a blank line between them
+        return etcdctl("get", "--prefix", "--keys-only", prefix).lines().filter(line -> !line.isBlank()).count();
+    }
+
+    private String etcdctl(String... arguments) {
         List<String> command = new ArrayList<>(List.of(etcdctl().toString(), "--endpoints=" + endpoints(),
                 "--command-timeout=10s"));
         command.addAll(List.of(arguments));
-        Commands.run(command, Map.of("ETCDCTL_API", "3"));
+        return Commands.run(command, Map.of("ETCDCTL_API", "3"));
     }
 
     @Override

@@ -12,6 +12,12 @@ import io.github.locker.Locker;
 import io.github.locker.tck.Nodes;
 import io.github.locker.tck.servers.EtcdMember;
 import io.github.locker.tck.servers.EtcdServer;
+import java.util.stream.Collectors;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CompletableFuture;
+import io.github.locker.spi.LockerDriver;
+import io.github.locker.spi.LockerBackend;
+import io.github.locker.spi.BackendConfig;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -199,6 +205,43 @@ class EtcdClusterLockerTest {
     }
 
     /** Waits (at most 10 s) until {@code count} keys are queued under the lock name of {@code lockKey}. */
+    @Test
+    void aHolderCutOffWithItsMemberIsToldOfTheLossBeforeAnotherNodeAcquires() throws Exception {
+        EtcdMember cutOff = ETCD.members().stream().filter(member -> !member.isLeader()).findFirst().orElseThrow();
+        String othersEndpoints = ETCD.members().stream().filter(member -> member != cutOff).map(EtcdMember::clientUrl)
+                .collect(Collectors.joining(","));
+        List<Long> lossesAt = new CopyOnWriteArrayList<>();
+        LockerBackend holderNode = connect(cutOff.clientUrl());
+        LockerBackend otherNode = connect(othersEndpoints);
+        try {
+            Locker holder = holderNode.locker("cut-off", LockOptions.defaults(), PREFIX, lost -> lossesAt.add(System.nanoTime()));
+            Locker other = otherNode.locker("other", LockOptions.defaults(), PREFIX);
+            Lock held = holder.lock(key, LockOptions.defaults().withLeaseTime(Duration.ofSeconds(3)));
+            CompletableFuture<Long> otherAcquiredAt = other.lockAsync(key, LockOptions.defaults()
+                    .withWaitTime(Duration.ofSeconds(30))).toCompletableFuture().thenApply(lock -> {
+                        long at = System.nanoTime();
+                        lock.unlock();
+                        return at;
+                    });
+
+            cutOff.process().kill();
+
+            long acquiredAt = otherAcquiredAt.get(40, TimeUnit.SECONDS);
+            assertThat(lossesAt).as("the loss was told").hasSize(1);
+            assertThat(lossesAt.get(0)).as("told before the other node acquired").isLessThan(acquiredAt);
+            assertThat(held.isHeld()).isFalse();
+        } finally {
+            cutOff.process().start();
+            holderNode.close();
+            otherNode.close();
+        }
+    }
+
+    private static LockerBackend connect(String endpoints) {
+        return LockerDriver.find("etcd").orElseThrow().connect(BackendConfig.of("etcd", "tck",
+                Map.of("endpoints", endpoints, "timeout", "2s")));
+    }
+
     private static void awaitKeysUnder(String lockKey, int count) throws Exception {
         ByteSequence prefix = ByteSequence.from(PREFIX + "/" + lockKey + "/", StandardCharsets.UTF_8);
         GetOption countOnly = GetOption.builder().isPrefix(true).withCountOnly(true).build();

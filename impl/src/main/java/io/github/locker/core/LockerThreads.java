@@ -1,0 +1,92 @@
+package io.github.locker.core;
+
+import io.github.locker.LockBackendException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The threads of one backend connection, and all it needs: one timer thread that wakes waiters at
+ * their holder's lease end, retries after a backend failure and tells lost leases; and the
+ * executor on which callers' stages complete and loss listeners run, so no user code ever runs on
+ * a Netty, gRPC or Vert.x event-loop thread. Nothing here parks a thread per waiting acquisition.
+ *
+ * <p>The executor uses a virtual thread per task on a JVM that has them (Java 21+); elsewhere a
+ * small pool of daemon threads (at least four, twice the cores) that ends its threads when idle.
+ */
+public final class LockerThreads implements AutoCloseable {
+    private final ScheduledThreadPoolExecutor timer;
+    private final ExecutorService callbacks;
+
+    /** @param name the threads' name prefix, e.g. {@code locker-redis} */
+    public LockerThreads(String name) {
+        timer = new ScheduledThreadPoolExecutor(1, BackendReplies.daemonThreads(name + "-timer"));
+        timer.setRemoveOnCancelPolicy(true);
+        callbacks = callbackExecutor(name + "-callbacks");
+    }
+
+    /**
+     * Runs {@code task} after {@code delayNanos} on the timer thread; the task must not block.
+     *
+     * @param delayNanos from now; zero or less runs it at once (still on the timer thread)
+     * @param task what to run
+     * @return the scheduled task, to cancel
+     * @throws LockBackendException once the backend is closed
+     */
+    public ScheduledFuture<?> schedule(long delayNanos, Runnable task) {
+        try {
+            return timer.schedule(task, Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException closed) {
+            throw new LockBackendException(null, "The backend connection is closed", closed);
+        }
+    }
+
+    /** @return whether {@link #close()} was called */
+    public boolean isClosed() {
+        return timer.isShutdown();
+    }
+
+    /** @return where callers' stages complete and listeners run: never an event-loop thread */
+    public Executor callbacks() {
+        return callbacks;
+    }
+
+    /** Stops both; scheduled tasks that have not run are dropped. */
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        callbacks.shutdown();
+    }
+
+    /**
+     * Java 21's virtual threads, found without compiling against Java 21 (the library's release is
+     * 17): a lookup of one public static method, done once per backend.
+     */
+    private static ExecutorService callbackExecutor(String name) {
+        MethodHandle virtualThreads;
+        try {
+            virtualThreads = MethodHandles.publicLookup().findStatic(Executors.class, "newVirtualThreadPerTaskExecutor",
+                    MethodType.methodType(ExecutorService.class));
+        } catch (ReflectiveOperationException beforeJava21) {
+            int threads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+            ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+                    new LinkedBlockingQueue<>(), BackendReplies.daemonThreads(name));
+            pool.allowCoreThreadTimeOut(true);
+            return pool;
+        }
+        try {
+            return (ExecutorService) virtualThreads.invoke();
+        } catch (Throwable impossible) {
+            throw new IllegalStateException("Executors.newVirtualThreadPerTaskExecutor failed", impossible);
+        }
+    }
+}

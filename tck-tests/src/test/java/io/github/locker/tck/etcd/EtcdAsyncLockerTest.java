@@ -1,0 +1,22 @@
+package io.github.locker.tck.etcd;
+
+import io.github.locker.tck.AsyncLockerContract;
+import io.github.locker.tck.EtcdTckBackend;
+import io.github.locker.tck.TckBackend;
+import io.github.locker.tck.servers.EtcdServer;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class EtcdAsyncLockerTest extends AsyncLockerContract {
+    @RegisterExtension
+    static final EtcdServer ETCD = new EtcdServer(1);
+
+    @Override
+    protected TckBackend backend() {
+        return new EtcdTckBackend(ETCD);
+    }
+
+    @Override
+    protected long entriesFor(String key) {
+        return new EtcdTckBackend(ETCD).entriesFor(key);
+    }
+}

@@ -1,0 +1,22 @@
+package io.github.locker.tck.redis;
+
+import io.github.locker.tck.AsyncLockerContract;
+import io.github.locker.tck.RedisTckBackend;
+import io.github.locker.tck.TckBackend;
+import io.github.locker.tck.servers.RedisServer;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class RedisAsyncLockerTest extends AsyncLockerContract {
+    @RegisterExtension
+    static final RedisServer REDIS = new RedisServer();
+
+    @Override
+    protected TckBackend backend() {
+        return new RedisTckBackend(REDIS);
+    }
+
+    @Override
+    protected long entriesFor(String key) {
+        return new RedisTckBackend(REDIS).entriesFor(key);
+    }
+}
