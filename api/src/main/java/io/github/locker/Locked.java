@@ -20,10 +20,15 @@ import java.lang.annotation.Target;
  * skipped. When the lease is lost while the method runs, {@link LockLostException} is thrown after
  * it returns.
  *
- * <p>A method returning a {@link java.util.concurrent.CompletionStage} holds the lock until the
- * stage completes. A method returning a result that works only when subscribed (Mutiny
- * {@code Uni}, a {@code Publisher}, Reactor, RxJava) is refused at deployment: its work would run
- * after the lock was released.
+ * <p><b>Asynchronous results.</b> A method returning a {@link java.util.concurrent.CompletionStage}
+ * never blocks its caller: the call returns a stage at once, the method runs once the lock is held,
+ * and the lock is released, without blocking, when the method's stage completes. A method returning
+ * Mutiny's {@code Uni} or {@code Multi} takes the lock when the result is subscribed and releases it
+ * when the result terminates (item, completion, failure or cancellation); a subscription cancelled
+ * while it waits never runs the method. These bodies run on the caller's Vert.x context when there
+ * is one (Quarkus), else on the locker's own thread; their acquisitions are not reentrant. Other
+ * results that work only when subscribed (a {@code Publisher}, Reactor, RxJava) are refused at
+ * deployment: their work would run after the lock was released.
  */
 @InterceptorBinding
 @Inherited

@@ -113,6 +113,8 @@ final class EtcdLockEngine implements LockEngine {
         private final boolean ownSession;
         private final CompletableFuture<Lease> result = new CompletableFuture<>();
         private final AtomicBoolean turnGiven = new AtomicBoolean();
+        /** Set as the acquisition gives up, before its result completes: no step may start after it. */
+        private volatile boolean over;
         private volatile CompletableFuture<LocalTurns.Turn> turnWait;
         private volatile LocalTurns.Turn turn;
         // our current place in etcd's queue: revision 0 until the put is answered
@@ -140,8 +142,8 @@ final class EtcdLockEngine implements LockEngine {
 
         CompletableFuture<Lease> start() {
             result.whenComplete((lease, failure) -> {
-                if (lease == null) {
-                    giveUp(); // the deadline, a failure, or the caller giving up
+                if (result.isCancelled()) {
+                    giveUp(); // the caller gave up
                 }
             });
             if (!deadline.isForever() && !deadline.hasPassed()) {
@@ -151,13 +153,13 @@ final class EtcdLockEngine implements LockEngine {
             if (!turnWait.isDone()) {
                 listener.contended();
                 if (deadline.hasPassed()) {
-                    result.complete(null);
+                    end(null);
                     return result;
                 }
             }
             turnWait.thenAccept(taken -> {
                 turn = taken;
-                if (result.isDone()) {
+                if (over || result.isDone()) {
                     giveTurn();
                 } else {
                     queue();
@@ -170,9 +172,9 @@ final class EtcdLockEngine implements LockEngine {
         private void deadlinePassed() {
             Throwable failure = lastFailure;
             if (failing && failure != null) {
-                result.completeExceptionally(failure);
+                end(failure);
             } else {
-                result.complete(null);
+                end(null);
             }
         }
 
@@ -182,14 +184,14 @@ final class EtcdLockEngine implements LockEngine {
                 session = opened;
                 myKey = bytes(namePrefix + Long.toHexString(opened.leaseId()));
                 myRevision = 0;
-                if (result.isDone()) {
+                if (over || result.isDone()) {
                     closeOwnSession();
                     return CompletableFuture.completedFuture(null);
                 }
                 return enqueue(opened, 0);
             }).whenComplete((queued, failure) -> {
                 if (failure != null) {
-                    result.completeExceptionally(failure);
+                    end(failure);
                 } else if (queued != null) {
                     queued(queued);
                 }
@@ -222,7 +224,7 @@ final class EtcdLockEngine implements LockEngine {
 
         private void queued(Queued queued) {
             myRevision = queued.revision();
-            if (result.isDone()) {
+            if (over || result.isDone()) {
                 leavePlace(); // the caller gave up while the put was on its way
                 return;
             }
@@ -232,7 +234,7 @@ final class EtcdLockEngine implements LockEngine {
             }
             listener.contended();
             if (deadline.hasPassed()) {
-                result.complete(null);
+                end(null);
             } else {
                 lookForPredecessor();
             }
@@ -359,7 +361,7 @@ final class EtcdLockEngine implements LockEngine {
             leavePlace();
             closeOwnSession();
             if (deadline.hasPassed()) {
-                result.complete(null);
+                end(null);
             } else if (!result.isDone()) {
                 queue();
             }
@@ -378,7 +380,7 @@ final class EtcdLockEngine implements LockEngine {
                 failing = true;
             }
             if (deadline.hasPassed() || now - failingSinceNanos >= backend.timeout().toNanos()) {
-                result.completeExceptionally(failure);
+                end(failure);
             } else {
                 later(Math.min(OUTAGE_RETRY_NANOS, deadline.remainingNanos()), retry);
             }
@@ -393,8 +395,27 @@ final class EtcdLockEngine implements LockEngine {
             }
         }
 
-        /** Leaves etcd's queue and the local turn: the acquisition ended without the lock. */
+        /**
+         * Ends without the lock: leaves the queue and the local turn first, so the caller's next
+         * acquisition, woken by the result, finds the turn free.
+         *
+         * @param failure why, or null when another owner held the lock until the deadline
+         */
+        private void end(Throwable failure) {
+            if (result.isDone()) {
+                return;
+            }
+            giveUp();
+            if (failure == null) {
+                result.complete(null);
+            } else {
+                result.completeExceptionally(failure);
+            }
+        }
+
+        /** Leaves etcd's queue and the local turn (again, harmlessly, if already left). */
         private void giveUp() {
+            over = true;
             cancelTimers();
             stopWatching();
             CompletableFuture<LocalTurns.Turn> waitingForTurn = turnWait;
@@ -428,10 +449,10 @@ final class EtcdLockEngine implements LockEngine {
                     });
         }
 
+        /** Revokes this acquisition's own lease (keep-alive off), once. */
         private void closeOwnSession() {
             EtcdSession own = session;
-            if (ownSession && own != null) {
-                forget(own);
+            if (ownSession && own != null && ownSessions.remove(own)) {
                 own.close();
             }
         }
@@ -456,7 +477,7 @@ final class EtcdLockEngine implements LockEngine {
                 Future<?> timer = backend.threads().schedule(delayNanos, task);
                 return timer;
             } catch (LockBackendException closed) {
-                result.completeExceptionally(closed);
+                end(closed);
                 return CompletableFuture.completedFuture(null);
             }
         }
