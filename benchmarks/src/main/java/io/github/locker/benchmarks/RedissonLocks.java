@@ -21,9 +21,17 @@ final class RedissonLocks implements LockClient {
         this.redisson = Redisson.create(config);
     }
 
+    /**
+     * @param key the lock's name, as the other subjects get it
+     * @return Redisson's lock of that name: a new object, as {@link RedissonClient#getLock} makes one per call
+     */
+    RLock rlock(String key) {
+        return redisson.getLock("redisson:" + key);
+    }
+
     @Override
     public Held lock(String key) throws InterruptedException {
-        RLock lock = redisson.getLock("redisson:" + key);
+        RLock lock = rlock(key);
         // no lease argument: Redisson then renews the lock with its watchdog, as ours does with keep-alive
         if (!lock.tryLock(Loopback.WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new IllegalStateException("Redisson did not get '" + key + "' within " + Loopback.WAIT);
