@@ -1,15 +1,10 @@
 package io.github.locker.benchmarks;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -65,7 +60,7 @@ public class KeepAliveScaleBenchmark {
         if (!Subject.of(subject).onRedis()) {
             etcdBeforeAcquiring = EtcdProbe.read();
         }
-        long heapBefore = usedHeapAfterGc();
+        long heapBefore = Heap.usedAfterGc();
         String run = "held:" + UUID.randomUUID() + ":";
         List<Callable<LockClient.Held>> acquisitions = new ArrayList<>();
         for (int i = 0; i < held; i++) {
@@ -73,7 +68,7 @@ public class KeepAliveScaleBenchmark {
             acquisitions.add(() -> client.lock(key));
         }
         locks.addAll(onThreads(acquisitions));
-        Figures.record("heap B/held lock", (double) (usedHeapAfterGc() - heapBefore) / held);
+        Figures.record("heap B/held lock", (double) (Heap.usedAfterGc() - heapBefore) / held);
     }
 
     /**
@@ -123,25 +118,8 @@ public class KeepAliveScaleBenchmark {
 
     /** @return the results of {@code calls}, made on a few threads: one by one, 10,000 etcd calls take too long */
     private static <T> List<T> onThreads(List<Callable<T>> calls) throws Exception {
-        ExecutorService threads = Executors.newFixedThreadPool(ACQUIRING_THREADS);
-        try {
-            List<T> results = new ArrayList<>();
-            for (Future<T> result : threads.invokeAll(calls, 2, TimeUnit.MINUTES)) {
-                results.add(result.get());
-            }
-            return results;
-        } finally {
-            threads.shutdownNow();
+        try (BenchmarkThreads threads = new BenchmarkThreads("keep-alive-scale", ACQUIRING_THREADS)) {
+            return threads.callAll(calls);
         }
-    }
-
-    private static long usedHeapAfterGc() throws InterruptedException {
-        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-        // two collections: the first may only queue finalization/reference processing
-        for (int i = 0; i < 2; i++) {
-            System.gc();
-            TimeUnit.MILLISECONDS.sleep(100);
-        }
-        return memory.getHeapMemoryUsage().getUsed();
     }
 }

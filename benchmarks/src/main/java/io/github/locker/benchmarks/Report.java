@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.DoublePredicate;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.openjdk.jmh.results.RunResult;
@@ -22,6 +23,7 @@ final class Report {
     static final String SCALE = "KeepAliveScaleBenchmark.holdThreeLeasePeriods";
     static final String INTERCEPTOR = "LockedInterceptorBenchmark";
     static final String METRICS = "MetricsBenchmark";
+    static final String WAITERS = "AsyncWaitersBenchmark";
     /** Item 6's goal: the meters may add less than this share of a cycle. */
     private static final double METRICS_SHARE = 0.02;
     private static final String[] PROBE_FIGURES = {"round trips/cycle", "client CPU µs/cycle", "server CPU µs/cycle"};
@@ -62,10 +64,25 @@ final class Report {
         interceptor("held", "re-entering a held lock (no round trip)");
         metrics("oneThread", "1 thread");
         metrics("eightThreads", "8 threads");
+        waiters("oneKey", waiters -> waiters + " async waiters on one key");
+        waiters("keyEach", waiters -> waiters + " async waiters, one on each of " + waiters + " keys");
     }
 
     List<Row> rows() {
         return rows;
+    }
+
+    /**
+     * Whether a goal not met is worth a Flight Recorder profile of ours. Not the renewal goals: their
+     * cost is the round trips the server counted. Not the waiters' goals: one fork runs ours' and
+     * Redisson's rounds by turns, so a profile could not tell whose samples are whose, and the
+     * threads it counts are named in the row itself.
+     *
+     * @param row a row of the goals table
+     * @return whether to profile ours for it
+     */
+    static boolean worthProfiling(Row row) {
+        return row.verdict() == Verdict.NOT_MET && !row.benchmark().equals(SCALE) && !row.benchmark().startsWith(WAITERS + ".");
     }
 
     private void cycles(String item, Subject ours, Subject floor, Subject library, double latencyGoal) {
@@ -193,6 +210,92 @@ final class Report {
                         .collect(Collectors.joining(", "))
                 + "; acquisitions the Prometheus scrape counted: "
                 + results.figure(benchmark, prometheus, "acquisitions the Prometheus scrape counted").map(x -> format(x, 0)).orElse("–");
+    }
+
+    /** Item 8: ours' lockAsync beside Redisson's, a round of each per measured iteration of one fork. */
+    private void waiters(String method, UnaryOperator<String> scenario) {
+        String benchmark = WAITERS + "." + method;
+        Optional<Double> count = results.figure(benchmark, Map.of(), AsyncWaitersBenchmark.WAITERS_FIGURE);
+        String measure = scenario.apply(count.map(x -> format(x, 0)).orElse("N"))
+                + ", lockAsync beside Redisson's RLock.lockAsync, a round of each by turns: ";
+        Optional<String> noMore = Optional.of("≤ Redisson's");
+        waitersRow(benchmark, measure + "library threads while all wait (live threads added)", AsyncWaitersBenchmark.THREADS_WAITING,
+                noMore, newThreads(benchmark));
+        waitersRow(benchmark, measure + "peak threads added until all served", AsyncWaitersBenchmark.PEAK_THREADS, noMore,
+                waitersFigures(benchmark, AsyncWaitersBenchmark.THREADS_AT_REST, AsyncWaitersBenchmark.THREADS_LEFT));
+        waitersRow(benchmark, measure + "heap per waiter, bytes (after full GC, while all wait)", AsyncWaitersBenchmark.HEAP_PER_WAITER,
+                Optional.empty(), "includes the stage the benchmark chains on each waiter, alike for both; thread stacks are not heap");
+        waitersRow(benchmark, measure + "time to serve all, ms (holders' release → last waiter released)",
+                AsyncWaitersBenchmark.SERVE_MILLIS, noMore,
+                waitersFigures(benchmark, AsyncWaitersBenchmark.ISSUE_MILLIS, AsyncWaitersBenchmark.NOT_SETTLED)
+                        + redissonSubscriptions(method, count));
+    }
+
+    /** Adds a row of one of the waiters' figures, ours beside Redisson's. */
+    private void waitersRow(String benchmark, String measure, String figure, Optional<String> goal, String evidence) {
+        atMost("8 Redis", measure, waitersSide(benchmark, Subject.OURS_REDIS, figure), waitersSide(benchmark, Subject.REDISSON, figure),
+                goal, 0, evidence);
+    }
+
+    private static Side waitersSide(String benchmark, Subject subject, String measure) {
+        return new Side(waitersLabel(subject), benchmark, Map.of(), AsyncWaitersBenchmark.figure(subject, measure));
+    }
+
+    private static String waitersLabel(Subject subject) {
+        return subject == Subject.OURS_REDIS ? "ours" : "Redisson";
+    }
+
+    /** @return the medians of some more figures of each library's rounds, "name: ours x (lowest–highest), Redisson y (...); ..." */
+    private String waitersFigures(String benchmark, String... measures) {
+        return Stream.of(measures).map(measure -> measure + ": " + AsyncWaitersBenchmark.SUBJECTS.stream()
+                .map(subject -> describe(waitersSide(benchmark, subject, measure), 0))
+                .collect(Collectors.joining(", "))).collect(Collectors.joining("; "));
+    }
+
+    /** @return the threads each library added while all waited, by name: the median of the rounds that added any */
+    private String newThreads(String benchmark) {
+        return "added threads by name: " + AsyncWaitersBenchmark.SUBJECTS.stream().map(subject -> {
+            String prefix = AsyncWaitersBenchmark.figure(subject, AsyncWaitersBenchmark.NEW_THREADS);
+            String names = results.figures(benchmark, Map.of(), prefix).keySet().stream()
+                    .map(name -> name + " " + results.figureMedian(benchmark, Map.of(), prefix + name).map(x -> format(x, 0)).orElse("–"))
+                    .collect(Collectors.joining(", "));
+            return waitersLabel(subject) + " " + (names.isEmpty() ? "none" : names);
+        }).collect(Collectors.joining("; "));
+    }
+
+    /** @return that Redisson ran with more subscriptions per connection than its default, when it did */
+    private static String redissonSubscriptions(String method, Optional<Double> waiters) {
+        int perConnection = RedissonLocks.subscriptionsPerConnection(method.equals("oneKey") ? 1 : waiters.orElse(0.0).intValue());
+        return perConnection == RedissonLocks.DEFAULT_SUBSCRIPTIONS_PER_CONNECTION ? ""
+                : "; Redisson's subscriptions per connection raised from " + RedissonLocks.DEFAULT_SUBSCRIPTIONS_PER_CONNECTION
+                        + " to " + perConnection + ": with its defaults, 500 waiters on as many keys failed"
+                        + " (\"Unable to acquire connection for subscription\")";
+    }
+
+    /**
+     * Adds a row whose goal is ours at most the baseline, by the medians of the measured iterations.
+     * A difference no larger than the iterations' own spread (the larger of the two lowest–highest
+     * ranges) is not a measurement of it: such a row gives no verdict. Where neither side spreads
+     * at all (counts that repeat exactly), the medians are compared as they are. The ratio is
+     * left out where the baseline's median is zero.
+     *
+     * @param goal what the goal says, or empty for a row that only informs
+     */
+    private void atMost(String item, String measure, Side ours, Side baseline, Optional<String> goal, int decimals,
+            String evidence) {
+        Optional<Double> mine = median(ours);
+        Optional<Double> theirs = median(baseline);
+        Optional<Double> difference = mine.flatMap(x -> theirs.map(y -> x - y));
+        Optional<Double> spread = range(ours).flatMap(x -> range(baseline).map(y -> Math.max(x[1] - x[0], y[1] - y[0])));
+        boolean resolvable = difference.flatMap(x -> spread.map(most -> most == 0 || Math.abs(x) > most)).orElse(true);
+        String signed = difference.map(x -> (x >= 0 ? "+" : "") + format(x, decimals)).orElse("–");
+        String ratio = theirs.filter(y -> y != 0).flatMap(y -> mine.map(x -> format(x / y, 2) + "× (" + signed + ")")).orElse(signed);
+        Verdict verdict = goal.isEmpty() || !resolvable ? Verdict.INFO : verdict(difference.map(x -> x <= 0));
+        String goalText = goal.orElse("no goal") + (goal.isPresent() && !resolvable
+                ? ": no verdict, the difference lies inside the rounds' spread of " + spread.map(x -> format(x, decimals)).orElse("–")
+                : "");
+        rows.add(new Row(item, measure, describe(ours, decimals), describe(baseline, decimals), ratio, goalText, verdict,
+                evidence, ours.benchmark(), ours.params()));
     }
 
     /**

@@ -40,7 +40,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * The servers are killed at the end, also when the run fails or is interrupted.
  *
  * <p>Arguments: the results file (default {@code RESULTS.md}), then optionally a regular
- * expression selecting benchmarks (default: all of this package).
+ * expression selecting benchmarks (default: all of this package). JMH starts every fork with this
+ * JVM's arguments, so a {@code -D} property given to it reaches every benchmark (such as
+ * {@value AsyncWaitersBenchmark#WAITERS_PROPERTY}; {@code run.sh} passes its leading {@code -D} arguments on).
  */
 public final class RunBenchmarks {
     private static final Path WORK = Path.of("target");
@@ -93,14 +95,14 @@ public final class RunBenchmarks {
 
     /**
      * Runs ours again, briefly and under Flight Recorder, for each goal not met whose cost is CPU
-     * in the client (not for the renewal goals: their cost is the round trips the server counted).
+     * in the client ({@link Report#worthProfiling} says which).
      *
      * @return the summaries, as a markdown section; empty when every profiled goal is met
      */
     private static String profileUnmetGoals(Report report, List<String> servers) throws RunnerException, IOException {
         Map<String, Report.Row> toProfile = new LinkedHashMap<>();
         for (Report.Row row : report.rows()) {
-            if (row.verdict() == Report.Verdict.NOT_MET && !row.benchmark().equals(Report.SCALE)) {
+            if (Report.worthProfiling(row)) {
                 toProfile.putIfAbsent(row.benchmark() + row.params(), row);
             }
         }

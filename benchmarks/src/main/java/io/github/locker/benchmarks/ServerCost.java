@@ -106,10 +106,18 @@ final class ServerCost {
             ThreadInfo thread = THREADS.getThreadInfo(id);
             if (thread != null) {
                 double micros = (cpu - before.getOrDefault(id, 0L)) / 1e3 / cycles;
-                byThreadGroup.merge(THREAD_NUMBER.matcher(thread.getThreadName()).replaceAll(""), micros, Double::sum);
+                byThreadGroup.merge(threadGroup(thread.getThreadName()), micros, Double::sum);
             }
         });
         return byThreadGroup;
+    }
+
+    /**
+     * @param threadName a thread's name
+     * @return the name without its numbers, so that a pool's threads make one group
+     */
+    static String threadGroup(String threadName) {
+        return THREAD_NUMBER.matcher(threadName).replaceAll("");
     }
 
     /** @return the CPU nanoseconds each live Java thread has used so far, by thread id */
