@@ -1,9 +1,9 @@
 package io.github.locker.benchmarks;
 
+import io.github.locker.Lock;
 import io.github.locker.LockOptions;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
 import org.redisson.api.RLock;
 
 /**
@@ -29,41 +29,34 @@ interface AsyncWaiters extends AutoCloseable {
     /**
      * @param subject {@link Subject#OURS_REDIS} or {@link Subject#REDISSON}
      * @param lease the lease (ours) or watchdog timeout (Redisson) of every lock taken
-     * @param blockingCalls where calls that block may run, off the thread that completed a stage
      * @param keysWaitedFor how many keys may have waiters at once (Redisson needs room for their subscriptions)
      * @return a new node of that subject, with connections of its own
      */
-    static AsyncWaiters open(Subject subject, Duration lease, Executor blockingCalls, int keysWaitedFor) {
+    static AsyncWaiters open(Subject subject, Duration lease, int keysWaitedFor) {
         return switch (subject) {
-            case OURS_REDIS -> new Ours(OursClient.redis(lease), lease, blockingCalls);
+            case OURS_REDIS -> new Ours(OursClient.redis(lease), lease);
             case REDISSON -> new Redisson(new RedissonLocks(lease, keysWaitedFor));
             default -> throw new IllegalArgumentException(subject.label() + " has no asynchronous lock to wait with");
         };
     }
 
-    /**
-     * Ours: {@code Locker.lockAsync}, waiting forever, with keep-alive. {@code Lock} has no
-     * asynchronous unlock, and the stage may complete on a client I/O thread, where a blocking
-     * call would wait for the very thread it blocks: {@code unlock()} runs on the benchmark's threads.
-     */
+    /** Ours: {@code Locker.lockAsync}, waiting forever, with keep-alive, then {@code Lock.unlockAsync}. */
     final class Ours implements AsyncWaiters {
         private final OursClient client;
         private final LockOptions options;
-        private final Executor blockingCalls;
 
-        Ours(OursClient client, Duration lease, Executor blockingCalls) {
+        Ours(OursClient client, Duration lease) {
             this.client = client;
             this.options = LockOptions.defaults().withLeaseTime(lease).waitForever();
-            this.blockingCalls = blockingCalls;
         }
 
         @Override
         public CompletionStage<Void> lockThenUnlock(String key, long waiter) {
-            return client.locker().lockAsync(key, options).thenAcceptAsync(lock -> {
-                if (!lock.unlock()) {
+            return client.locker().lockAsync(key, options).thenCompose(Lock::unlockAsync).thenAccept(ours -> {
+                if (!ours) {
                     throw new IllegalStateException("the lock on '" + key + "' ended before its waiter released it");
                 }
-            }, blockingCalls);
+            });
         }
 
         @Override

@@ -93,7 +93,7 @@ final class WaitersRound {
      * @param scenario how the waiters share keys
      * @param waiters how many
      * @param lease every lock's lease or watchdog timeout: longer than the round, so that none ends in it
-     * @param benchmarkThreads started before the round, for the holders' calls and ours' unlocks
+     * @param benchmarkThreads started before the round, for the holders' calls
      * @param redis the server's counters, to see when a library has gone quiet
      */
     WaitersRound(Subject subject, Scenario scenario, int waiters, Duration lease, BenchmarkThreads benchmarkThreads,
@@ -129,7 +129,7 @@ final class WaitersRound {
         try (LockClient holderNode = subject.open(lease)) {
             settle();
             int withHolderNode = THREADS.getThreadCount();
-            try (AsyncWaiters waiterNode = AsyncWaiters.open(subject, lease, benchmarkThreads.executor(), keys.length)) {
+            try (AsyncWaiters waiterNode = AsyncWaiters.open(subject, lease, keys.length)) {
                 // one waiter served first: what a library starts on its first asynchronous call is not per waiter
                 waiterNode.lockThenUnlock(prefix + "first", waiters).toCompletableFuture()
                         .get(Loopback.WAIT.toMillis(), TimeUnit.MILLISECONDS);
