@@ -1,0 +1,83 @@
+package io.github.locker.sample;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+import reactor.blockhound.BlockHound;
+import reactor.blockhound.BlockingMethod;
+
+/**
+ * Installs BlockHound before the application starts and keeps every call it catches blocking a
+ * thread that must never block: Vert.x's event loops, and Netty's (Lettuce's I/O threads). A
+ * report is kept for the test to assert on, with its stack, rather than thrown: thrown on an event
+ * loop, it could be caught and logged by whatever called the blocking code, and the test would pass.
+ *
+ * <p>BlockHound cannot be uninstalled: a JVM that installs it is instrumented until it ends, which
+ * is why the tests using it have a JVM of their own (the {@code without-blocking} execution).
+ */
+public class BlockHoundResource implements QuarkusTestResourceLifecycleManager {
+    /** Frames of the library and of this sample: a report through one of them is never benign. */
+    private static final String OUR_PACKAGE = "io.github.locker.";
+    private static final AtomicBoolean INSTALLED = new AtomicBoolean();
+    private static final Queue<BlockingCall> REPORTED = new ConcurrentLinkedQueue<>();
+
+    /**
+     * One blocking call on a non-blocking thread.
+     *
+     * @param thread the thread's name
+     * @param method the blocking JDK method, {@code class.method}
+     * @param stack the thread's stack at the call
+     */
+    public record BlockingCall(String thread, String method, List<StackTraceElement> stack) {
+        /** @return whether the call was made, directly or not, from {@code className.methodName} */
+        public boolean cameThrough(String className, String methodName) {
+            return stack.stream().anyMatch(frame -> frame.getClassName().equals(className)
+                    && frame.getMethodName().equals(methodName));
+        }
+
+        @Override
+        public String toString() {
+            return thread + " blocked in " + method + stack.stream().map(frame -> "\n\tat " + frame)
+                    .collect(Collectors.joining());
+        }
+    }
+
+    @Override
+    public Map<String, String> start() {
+        if (INSTALLED.compareAndSet(false, true)) {
+            BlockHound.builder()
+                    // Netty's integration: its FastThreadLocalThreads (Vert.x's event loops, Lettuce's
+                    // I/O threads) are non-blocking unless they permit blocking calls (Vert.x's workers)
+                    .loadIntegrations()
+                    .blockingMethodCallback(BlockHoundResource::keep)
+                    .install();
+        }
+        return Map.of();
+    }
+
+    @Override
+    public void stop() {
+        // nothing to undo: BlockHound stays installed until the JVM ends
+    }
+
+    /** @return the blocking calls reported since the JVM started, less those {@link #forget forgotten} */
+    public static List<BlockingCall> reported() {
+        return List.copyOf(REPORTED);
+    }
+
+    /** Drops reports a test made on purpose, so that they do not fail the others. */
+    public static void forget(List<BlockingCall> calls) {
+        REPORTED.removeAll(calls);
+    }
+
+    private static void keep(BlockingMethod method) {
+        // called on the blocking thread itself, inside the call: its stack is the culprit's
+        List<StackTraceElement> stack = Arrays.asList(new Throwable().getStackTrace());
+        REPORTED.add(new BlockingCall(Thread.currentThread().getName(), method.getClassName() + "." + method.getName(), stack));
+    }
+}
