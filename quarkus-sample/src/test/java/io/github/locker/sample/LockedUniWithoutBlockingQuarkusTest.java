@@ -12,7 +12,6 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.vertx.core.Vertx;
 import jakarta.inject.Inject;
-import jakarta.inject.Named;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -47,8 +46,8 @@ class LockedUniWithoutBlockingQuarkusTest {
 
     @TestHTTPResource("/")
     URI root;
+    /** The locker {@code @Locked} uses when it names none. */
     @Inject
-    @Named("main")
     Locker locker;
     @Inject
     Vertx vertx;
@@ -111,6 +110,8 @@ class LockedUniWithoutBlockingQuarkusTest {
                         .as(answer.raw()).isTrue());
         assertThat(served.stream().mapToInt(answer -> answer.body().path("bodiesRunning").asInt()).max())
                 .as("the most locked bodies of the user running at once").hasValue(1);
+        assertThat(served.stream().map(answer -> answer.body().path("bodyThread").asText()).distinct().count())
+                .as("event loops the requests came in on: the lock passed from one to another").isGreaterThan(1);
         assertReleased(uid);
         assertNothingBlocked();
     }
@@ -127,7 +128,7 @@ class LockedUniWithoutBlockingQuarkusTest {
     /** Every lock was given back once its Uni or stage ended (the last release may trail its answer a little). */
     private void assertReleased(String uid) {
         await("the user's lock free once all requests are answered").atMost(Duration.ofSeconds(5)).until(() -> {
-            Optional<Lock> free = locker.tryLock("reactive-checkin:" + uid);
+            Optional<Lock> free = locker.tryLock(ReactiveCheckins.KEY_PREFIX + uid);
             free.ifPresent(Lock::unlock);
             return free.isPresent();
         });
