@@ -20,7 +20,12 @@ import reactor.blockhound.BlockingMethod;
  * loop, it could be caught and logged by whatever called the blocking code, and the test would pass.
  *
  * <p>BlockHound cannot be uninstalled: a JVM that installs it is instrumented until it ends, which
- * is why the tests using it have a JVM of their own (the {@code without-blocking} execution).
+ * is why the tests using it have a JVM of their own (the {@code without-blocking} execution). It
+ * installs once per JVM, bound to what the first application loaded: its callback is this class as
+ * that application loaded it, its Netty integration knows that application's Netty classes. A
+ * second application in the JVM (a test class with another profile or other resources restarts
+ * Quarkus) may load both anew, and read an empty list while BlockHound reports to the first: keep
+ * such tests in one class, beside the self-check that proves the reports reach it.
  */
 public class BlockHoundResource implements QuarkusTestResourceLifecycleManager {
     /** Frames of the library and of this sample: a report through one of them is never excused. */
