@@ -51,6 +51,8 @@ class LockedUniWithoutBlockingQuarkusTest {
     Locker locker;
     @Inject
     Vertx vertx;
+    @Inject
+    ReactiveCheckins checkins;
 
     @Test
     void twoHundredSimultaneousUniCheckInsOfOneUserRunOneAtATimeOnTheirRequestsContextsWithoutBlocking() {
@@ -64,6 +66,16 @@ class LockedUniWithoutBlockingQuarkusTest {
         String uid = newUser();
 
         allServedOneAtATimeOnTheirOwnContextsWithoutBlocking(uid, "/reactive-checkins/" + uid + "/as-stage");
+    }
+
+    @Test
+    void aUniNoOneSubscribesToTakesNoLockAndRunsNoBody() {
+        String uid = newUser();
+
+        checkins.checkIn(uid);
+
+        assertThat(checkins.ranFor(uid)).as("the body ran").isFalse();
+        assertLockFree(uid);
     }
 
     /** The detector's own check: without it, an empty list of reports could mean BlockHound was watching nothing. */
@@ -112,7 +124,7 @@ class LockedUniWithoutBlockingQuarkusTest {
                 .as("the most locked bodies of the user running at once").hasValue(1);
         assertThat(served.stream().map(answer -> answer.body().path("bodyThread").asText()).distinct().count())
                 .as("event loops the requests came in on: the lock passed from one to another").isGreaterThan(1);
-        assertReleased(uid);
+        assertLockFree(uid);
         assertNothingBlocked();
     }
 
@@ -125,9 +137,9 @@ class LockedUniWithoutBlockingQuarkusTest {
         return answers;
     }
 
-    /** Every lock was given back once its Uni or stage ended (the last release may trail its answer a little). */
-    private void assertReleased(String uid) {
-        await("the user's lock free once all requests are answered").atMost(Duration.ofSeconds(5)).until(() -> {
+    /** The user's lock is free: every lock was given back (a release may trail its answer a little), or none taken. */
+    private void assertLockFree(String uid) {
+        await("the user's lock free").atMost(Duration.ofSeconds(5)).until(() -> {
             Optional<Lock> free = locker.tryLock(ReactiveCheckins.KEY_PREFIX + uid);
             free.ifPresent(Lock::unlock);
             return free.isPresent();

@@ -70,6 +70,11 @@ public class ReactiveCheckins {
         return lockedBody(uid).subscribeAsCompletionStage();
     }
 
+    /** @return whether a locked body has started for the user */
+    boolean ranFor(String uid) {
+        return bodiesRunning.containsKey(uid);
+    }
+
     /**
      * Counts itself in when the method body starts, which must be once the lock is held, and out
      * when its work ends, which must be before the lock is released: a count above one is two
