@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -167,7 +168,8 @@ public final class CoreLocker implements Locker {
     private <T> CompletionStage<T> acquireAsync(String key, LockOptions options, Function<Holding, T> answer,
             Consumer<T> unwanted) {
         checkArguments(key, options);
-        CompletableFuture<Holding> acquisition = acquireNew(key, options, released -> { }, () -> { });
+        // started on the locker's thread, not the caller's: an event loop must not even wait for a client's write lock
+        CompletableFuture<Holding> acquisition = acquireNew(key, options, released -> { }, () -> { }, threads.callbacks());
         CallerStage<T> stage = new CallerStage<>();
         stage.whenComplete((value, failure) -> acquisition.cancel(false)); // a no-op once it has ended
         acquisition.whenCompleteAsync((holding, failure) -> {
@@ -210,7 +212,7 @@ public final class CoreLocker implements Locker {
      * @throws LockNotAcquiredException when not acquired within the options' wait (or interrupted)
      */
     LockHandle acquireForLoop(String key, LockOptions options, Runnable alsoOnLost) {
-        Holding holding = await(key, acquireNew(key, options, released -> { }, alsoOnLost));
+        Holding holding = await(key, acquireNew(key, options, released -> { }, alsoOnLost, Runnable::run));
         if (holding == null) {
             throw notAcquired(key, options);
         }
@@ -238,7 +240,7 @@ public final class CoreLocker implements Locker {
             if (Thread.currentThread() == acquirer) {
                 holdings.remove(key, released);
             }
-        }, () -> { }));
+        }, () -> { }, Runnable::run));
         if (acquired == null) {
             return null;
         }
@@ -267,8 +269,9 @@ public final class CoreLocker implements Locker {
         }
     }
 
+    /** @param startOn where the first attempt is sent from: the blocking methods' own thread, or the locker's */
     private CompletableFuture<Holding> acquireNew(String key, LockOptions options, Consumer<Holding> onReleased,
-            Runnable alsoOnLost) {
+            Runnable alsoOnLost, Executor startOn) {
         LockerMetrics.Acquisition acquisition = metrics.start();
         AtomicReference<Holding> taken = new AtomicReference<>();
         AcquisitionListener listener = new AcquisitionListener() {
@@ -291,7 +294,9 @@ public final class CoreLocker implements Locker {
             taken.set(holding);
             return holding;
         };
-        return new PendingAcquisition(this, key, options, acquisition, listener, hold).start().result();
+        PendingAcquisition pending = new PendingAcquisition(this, key, options, acquisition, listener, hold);
+        startOn.execute(pending::start);
+        return pending.result();
     }
 
     /** On the callback executor: first the holder's own reaction (a leader loop interrupting its body), then the listeners. */

@@ -5,6 +5,7 @@ import io.github.locker.LockBackendException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
@@ -42,7 +43,8 @@ final class LockHandle implements Lock {
     @Override
     public boolean unlock() {
         boolean heldUpToNow = isHeld();
-        CompletableFuture<Boolean> releasing = leave();
+        CompletableFuture<Boolean> releasing = unlocked.compareAndSet(false, true) ? holding.leave()
+                : CompletableFuture.completedFuture(false);
         try {
             return releasing.get();
         } catch (InterruptedException interrupted) {
@@ -57,15 +59,14 @@ final class LockHandle implements Lock {
 
     @Override
     public CompletionStage<Boolean> unlockAsync() {
-        // the release is answered on the backend client's thread; the caller's continuations run on the locker's
-        return leave().thenApplyAsync(Function.identity(), holding.threads().callbacks());
-    }
-
-    private CompletableFuture<Boolean> leave() {
         if (!unlocked.compareAndSet(false, true)) {
             return CompletableFuture.completedFuture(false);
         }
-        return holding.leave();
+        // sent from the locker's thread, not the caller's (an event loop must not wait for a client's write
+        // lock); answered on the client's thread, so the caller's continuations go back to the locker's
+        Executor lockers = holding.threads().callbacks();
+        return CompletableFuture.supplyAsync(holding::leave, lockers).thenCompose(Function.identity())
+                .thenApplyAsync(Function.identity(), lockers);
     }
 
     @Override

@@ -4,6 +4,9 @@ import io.github.locker.LockBackendException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
@@ -26,6 +29,8 @@ import java.util.concurrent.TimeUnit;
 public final class LockerThreads implements AutoCloseable {
     private final ScheduledThreadPoolExecutor timer;
     private final ExecutorService callbacks;
+    /** Acquisitions still going on, failed at close: their timers and wake-ups end with the threads. */
+    private final Set<CompletableFuture<?>> pending = ConcurrentHashMap.newKeySet();
 
     /** @param name the threads' name prefix, e.g. {@code locker-redis} */
     public LockerThreads(String name) {
@@ -45,8 +50,8 @@ public final class LockerThreads implements AutoCloseable {
     public ScheduledFuture<?> schedule(long delayNanos, Runnable task) {
         try {
             return timer.schedule(task, Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException closed) {
-            throw new LockBackendException(null, "The backend connection is closed", closed);
+        } catch (RejectedExecutionException rejected) {
+            throw closed(rejected);
         }
     }
 
@@ -60,11 +65,30 @@ public final class LockerThreads implements AutoCloseable {
         return callbacks;
     }
 
-    /** Stops both; scheduled tasks that have not run are dropped. */
+    /**
+     * Keeps an acquisition until it ends, so that closing fails it rather than leave it waiting
+     * for a timer or a message that will never come.
+     *
+     * @param acquisition an acquisition's result
+     */
+    public void track(CompletableFuture<?> acquisition) {
+        pending.add(acquisition);
+        acquisition.whenComplete((result, failure) -> pending.remove(acquisition));
+        if (isClosed()) {
+            acquisition.completeExceptionally(closed(null));
+        }
+    }
+
+    /** Stops both; scheduled tasks that have not run are dropped, acquisitions still going on fail. */
     @Override
     public void close() {
         timer.shutdownNow();
         callbacks.shutdown();
+        pending.forEach(acquisition -> acquisition.completeExceptionally(closed(null)));
+    }
+
+    private static LockBackendException closed(Throwable cause) {
+        return new LockBackendException(null, "The backend connection is closed", cause);
     }
 
     /**

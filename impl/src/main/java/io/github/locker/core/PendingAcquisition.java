@@ -49,11 +49,14 @@ final class PendingAcquisition {
         this.listener = listener;
         this.hold = hold;
         result.whenComplete((holding, failure) -> {
+            if (failure != null) {
+                inProgress.cancel(false); // given up, or the backend closed: a no-op once the attempt ended
+            }
             if (result.isCancelled()) {
-                inProgress.cancel(false);
                 ended(LockerMetrics.Outcome.INTERRUPTED);
             }
         });
+        locker.threads().track(result);
     }
 
     /**
@@ -64,10 +67,9 @@ final class PendingAcquisition {
         return result;
     }
 
-    /** Makes the first attempt. */
-    PendingAcquisition start() {
+    /** Makes the first attempt, unless the caller gave up already. */
+    void start() {
         attempt();
-        return this;
     }
 
     private void attempt() {

@@ -155,7 +155,8 @@ final class RedisLockEngine implements LockEngine {
                 result.completeExceptionally(closed);
                 return;
             }
-            wakeUp.thenRun(again);
+            // the release message arrives on the pub/sub connection's event loop: the next attempt is sent from ours
+            wakeUp.thenRunAsync(again, backend.threads().callbacks());
             if (result.isDone()) {
                 stopWaiting();
             }
