@@ -405,16 +405,22 @@ final class EtcdLockEngine implements LockEngine {
             if (result.isDone()) {
                 return;
             }
-            giveUp();
-            if (failure == null) {
-                result.complete(null);
-            } else {
-                result.completeExceptionally(failure);
-            }
+            // answered once our key is gone (or its deletion failed): "not acquired" leaves nothing in the queue
+            giveUp().whenComplete((left, unanswered) -> {
+                if (failure == null) {
+                    result.complete(null);
+                } else {
+                    result.completeExceptionally(failure);
+                }
+            });
         }
 
-        /** Leaves etcd's queue and the local turn (again, harmlessly, if already left). */
-        private void giveUp() {
+        /**
+         * Leaves etcd's queue and the local turn (again, harmlessly, if already left).
+         *
+         * @return completes once our key is deleted, or its deletion failed
+         */
+        private CompletableFuture<?> giveUp() {
             over = true;
             cancelTimers();
             stopWatching();
@@ -422,11 +428,12 @@ final class EtcdLockEngine implements LockEngine {
             if (waitingForTurn != null) {
                 waitingForTurn.cancel(false);
             }
-            leavePlace().whenComplete((left, failure) -> closeOwnSession());
+            CompletableFuture<?> left = leavePlace().whenComplete((deleted, failure) -> closeOwnSession());
             // at once, not after the deletion: the next put of this key name finds ours, if still there, stale
             // (compared on its create revision, as the deletion is), and a dead backend must fail its next
             // caller, not look held by it
             giveTurn();
+            return left;
         }
 
         /**
