@@ -44,7 +44,7 @@ public final class BackendReplies {
      * for it; a stage the caller cancels cancels the reply.
      *
      * @param reply the pending reply
-     * @param timeout how long it may take
+     * @param timeout how long it may take; null when the client itself bounds it
      * @param backend the backend's description
      * @param key the lock key concerned, or null
      * @param doing what is being done, e.g. {@code acquiring}
@@ -54,7 +54,7 @@ public final class BackendReplies {
     public static <T> CompletableFuture<T> explained(CompletableFuture<T> reply, Duration timeout, String backend, String key,
             String doing) {
         CompletableFuture<T> answer = new CompletableFuture<>();
-        reply.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS).whenComplete((value, failed) -> {
+        (timeout == null ? reply : reply.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS)).whenComplete((value, failed) -> {
             if (failed == null) {
                 answer.complete(value);
             } else {

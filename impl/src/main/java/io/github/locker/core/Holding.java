@@ -2,7 +2,6 @@ package io.github.locker.core;
 
 import io.github.locker.LockBackendException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -34,7 +33,7 @@ final class Holding {
     /** Set once, by the release or by the loss, whichever comes first. */
     private final AtomicBoolean ended = new AtomicBoolean();
     private volatile boolean lost;
-    private volatile ScheduledFuture<?> leaseEndWatch;
+    private volatile LockerThreads.Watch leaseEndWatch;
 
     /**
      * @param key the lock's key, for messages
@@ -146,10 +145,11 @@ final class Holding {
         if (ended.get()) {
             return;
         }
-        long left = lease.expiresAtNanos() - System.nanoTime();
+        long end = lease.expiresAtNanos();
+        long left = end - System.nanoTime();
         if (left > 0 && lease.isHeld()) {
             try {
-                leaseEndWatch = threads.schedule(left, this::watchLeaseEnd);
+                leaseEndWatch = threads.watch(end, this::watchLeaseEnd);
             } catch (LockBackendException closed) {
                 return; // the backend released its locks as it closed
             }
@@ -163,9 +163,9 @@ final class Holding {
     }
 
     private void cancelWatch() {
-        ScheduledFuture<?> watch = leaseEndWatch;
+        LockerThreads.Watch watch = leaseEndWatch;
         if (watch != null) {
-            watch.cancel(false);
+            watch.cancel();
         }
     }
 }

@@ -238,7 +238,9 @@ final class RedisBackend implements LockerBackend {
 
     /** @return the reply, failing with {@link LockBackendException} when Redis fails or stays silent for {@code timeout} */
     <T> CompletableFuture<T> explained(CompletableFuture<T> reply, Duration timeout, String key, String doing) {
-        return BackendReplies.explained(reply, timeout, settings.address(), key, doing);
+        // Lettuce times a command out after the command timeout itself: a timer of ours only for a shorter bound
+        Duration bound = timeout.compareTo(settings.commandTimeout()) < 0 ? timeout : null;
+        return BackendReplies.explained(reply, bound, settings.address(), key, doing);
     }
 
     LockerThreads threads() {
