@@ -1,8 +1,10 @@
 package io.github.locker.core;
 
 /**
- * Told by a driver what happens to one acquisition: that it found the lock held and waits, and,
- * on one of the driver's threads, when the lease it took is known to be lost.
+ * Told by a driver what happens to one acquisition: that it found the lock held and waits, and
+ * when the backend says the lease it took is lost (a renewal found the key gone). Called on any of
+ * the driver's threads, event loops included: the core hands the news on to the application on its
+ * own threads, and tells a loss at the lease's local end by itself, whatever the driver reports.
  */
 @FunctionalInterface
 public interface AcquisitionListener {

@@ -26,7 +26,7 @@ public final class BackendReplies {
      * @throws LockBackendException when the backend failed or did not answer in time
      * @throws InterruptedException when the caller was interrupted
      */
-    public static <T> T await(CompletableFuture<T> reply, Duration timeout, String backend, String key, String doing)
+    private static <T> T await(CompletableFuture<T> reply, Duration timeout, String backend, String key, String doing)
             throws InterruptedException {
         try {
             return reply.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
