@@ -12,7 +12,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.LinkedTransferQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  * a Netty, gRPC or Vert.x event-loop thread. Nothing here parks a thread per waiting acquisition.
  *
  * <p>The executor uses a virtual thread per task on a JVM that has them (Java 21+); elsewhere a
- * small pool of daemon threads (at least four, twice the cores) that ends its threads when idle.
+ * small pool of daemon threads (at least four, twice the cores), started with the backend.
  */
 public final class LockerThreads implements AutoCloseable {
     private final ScheduledThreadPoolExecutor timer;
@@ -166,10 +166,12 @@ public final class LockerThreads implements AutoCloseable {
             virtualThreads = MethodHandles.publicLookup().findStatic(Executors.class, "newVirtualThreadPerTaskExecutor",
                     MethodType.methodType(ExecutorService.class));
         } catch (ReflectiveOperationException beforeJava21) {
+            // Handing a task over must not block an event loop that does it: the threads are started
+            // now and kept (no worker is added under the pool's lock later), and the queue is lock-free.
             int threads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
-            ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
-                    new LinkedBlockingQueue<>(), BackendReplies.daemonThreads(name));
-            pool.allowCoreThreadTimeOut(true);
+            ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS,
+                    new LinkedTransferQueue<>(), BackendReplies.daemonThreads(name));
+            pool.prestartAllCoreThreads();
             return pool;
         }
         try {

@@ -137,8 +137,14 @@ final class RedisLockEngine implements LockEngine {
                 result.complete(null);
                 return;
             }
+            // on the client's event loop: the wait (a timer, the waiters' registry) is set up on ours
+            backend.threads().callbacks().execute(() -> waitForRelease(reply.get(1), wakeUp));
+        }
+
+        /** Sleeps until the release message or the holder's lease end, whichever comes first, then tries again. */
+        private void waitForRelease(long holderMillisLeftOrNone, CompletableFuture<Void> wakeUp) {
             listener.contended();
-            long holderMillisLeft = reply.get(1) > 0 ? reply.get(1) : FOREIGN_KEY_RECHECK_MILLIS;
+            long holderMillisLeft = holderMillisLeftOrNone > 0 ? holderMillisLeftOrNone : FOREIGN_KEY_RECHECK_MILLIS;
             long sleepNanos = Math.min(TimeUnit.MILLISECONDS.toNanos(holderMillisLeft), deadline.remainingNanos());
             AtomicBoolean woken = new AtomicBoolean();
             Runnable again = () -> {

@@ -30,6 +30,7 @@ import reactor.blockhound.BlockingMethod;
 public class BlockHoundResource implements QuarkusTestResourceLifecycleManager {
     /** Frames of the library and of this sample: a report through one of them is never excused. */
     private static final String OUR_PACKAGE = "io.github.locker.";
+    private static final String SAMPLE_PACKAGE = "io.github.locker.sample.";
     /**
      * Blocking that Quarkus or Vert.x does itself, briefly and by design, as frames (class, method)
      * the report passes through.
@@ -37,7 +38,10 @@ public class BlockHoundResource implements QuarkusTestResourceLifecycleManager {
     private static final Map<String, String> BENIGN = Map.of(
             // Quarkus REST's Jackson writer builds its ObjectWriter once, lazily, under a lock: the
             // first answers written at the same moment on two event loops wait for each other, once
-            "io.quarkus.resteasy.reactive.jackson.runtime.serialisers.BasicServerJacksonMessageBodyWriter", "getWriter");
+            "io.quarkus.resteasy.reactive.jackson.runtime.serialisers.BasicServerJacksonMessageBodyWriter", "getWriter",
+            // ArC creates an @ApplicationScoped bean on its first use, under the context's lock: the first
+            // calls on two event loops at the same moment wait for each other, once per bean
+            "io.quarkus.arc.impl.AbstractSharedContext", "get");
     private static final AtomicBoolean INSTALLED = new AtomicBoolean();
     private static final Queue<BlockingCall> REPORTED = new ConcurrentLinkedQueue<>();
 
@@ -55,8 +59,13 @@ public class BlockHoundResource implements QuarkusTestResourceLifecycleManager {
                     && frame.getMethodName().equals(methodName));
         }
 
+        /** The library's frames, not the sample's own beans and their generated proxies. */
+        private static boolean isLibrary(String className) {
+            return className.startsWith(OUR_PACKAGE) && !className.startsWith(SAMPLE_PACKAGE);
+        }
+
         boolean benign() {
-            return stack.stream().noneMatch(frame -> frame.getClassName().startsWith(OUR_PACKAGE))
+            return stack.stream().noneMatch(frame -> isLibrary(frame.getClassName()))
                     && BENIGN.entrySet().stream().anyMatch(frame -> cameThrough(frame.getKey(), frame.getValue()));
         }
 
