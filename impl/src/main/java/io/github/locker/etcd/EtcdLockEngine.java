@@ -32,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -254,7 +255,7 @@ final class EtcdLockEngine implements LockEngine {
                             outage(failure, this::lookForPredecessor);
                         } else if (predecessors.getKvs().isEmpty()) {
                             failing = false;
-                            confirmStillQueued(this::handOver);
+                            confirmStillQueued(this::handOver, () -> true);
                         } else {
                             failing = false;
                             awaitDeletion(predecessors.getKvs().get(0));
@@ -322,36 +323,36 @@ final class EtcdLockEngine implements LockEngine {
                 if (moved.get()) {
                     return;
                 }
-                explained(backend.client().getKVClient().get(myKey, COUNT_ONLY), "waiting for").whenComplete((mine, failure) -> {
-                    if (moved.get()) {
-                        return;
-                    }
-                    if (failure != null) {
-                        if (moved.compareAndSet(false, true)) {
-                            stopWatching();
-                            outage(failure, this::lookForPredecessor);
-                        }
-                    } else if (mine.getCount() == 0 || !session.isAlive()) {
-                        if (moved.compareAndSet(false, true)) {
-                            stopWatching();
-                            sessionExpired();
-                        }
-                    } else {
+                confirmStillQueued(() -> {
+                    if (!moved.get()) {
                         checkLivenessWhileWatching(moved);
                     }
+                }, () -> {
+                    if (!moved.compareAndSet(false, true)) {
+                        return false; // the watch moved on already
+                    }
+                    stopWatching();
+                    return true;
                 });
             });
         }
 
-        /** Our key must still exist and our lease still live, or we would "hold" a lock etcd gave away. */
-        private void confirmStillQueued(Runnable then) {
+        /**
+         * Our key must still exist and our lease still live, or we would "hold" a lock etcd gave away.
+         *
+         * @param then what follows when it is still queued
+         * @param mayLeave asked before acting on a failure or a lost key: whether this look may still do so
+         */
+        private void confirmStillQueued(Runnable then, BooleanSupplier mayLeave) {
             explained(backend.client().getKVClient().get(myKey, COUNT_ONLY), "waiting for").whenComplete((mine, failure) -> {
-                if (failure != null) {
-                    outage(failure, this::lookForPredecessor);
-                } else if (mine.getCount() == 0 || !session.isAlive()) {
-                    sessionExpired();
-                } else {
+                if (failure == null && mine.getCount() > 0 && session.isAlive()) {
                     then.run();
+                } else if (mayLeave.getAsBoolean()) {
+                    if (failure != null) {
+                        outage(failure, this::lookForPredecessor);
+                    } else {
+                        sessionExpired();
+                    }
                 }
             });
         }
