@@ -19,8 +19,8 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
 
 /**
  * The WARs of the Payara runs. Each carries the library as an application does, as the README
- * tells users: {@code locker-impl} and its dependencies (Lettuce and Netty), and {@code jetcd-core}
- * with its own (gRPC, Vert.x) for etcd, all in {@code WEB-INF/lib}. The build copies exactly these
+ * tells users: {@code locker-cdi}, {@code locker-redis}, {@code locker-etcd} and their
+ * dependencies (Lettuce, jetcd, gRPC, Vert.x, one Netty), all in {@code WEB-INF/lib}. The build copies exactly these
  * jars, the runtime dependencies of this module, into the directory named by
  * {@code locker.payara.warLib}.
  */

@@ -1,0 +1,42 @@
+package io.github.locker.redis;
+
+import io.github.locker.spi.BackendConfig;
+import io.github.locker.spi.LockerBackend;
+import io.github.locker.spi.LockerDriver;
+import java.util.List;
+
+/**
+ * The {@code redis} driver, on Lettuce. A section {@code redis.<id>.*} takes:
+ * <ul>
+ *   <li>{@code uri}: {@code redis://host:6379/0}, {@code rediss://...} (TLS),
+ *       {@code redis-sentinel://host:26379/0#mymaster}; several, comma-separated, mean a Cluster;</li>
+ *   <li>{@code cluster}: {@code true} to treat a single URI as a Cluster seed;</li>
+ *   <li>{@code username}, {@code password}: ACL credentials, overriding those in the URI; never logged;</li>
+ *   <li>{@code tls.ca-file}: with {@code rediss://}, the PEM CA to verify the server with (default: the JDK's);</li>
+ *   <li>{@code timeout}: how long one command may take (default 5s).</li>
+ * </ul>
+ * It ships in {@code io.github.locker:locker-redis}, which brings Lettuce.
+ */
+public final class RedisDriver implements LockerDriver {
+    /** The driver's name, in {@code locker.<name>.driver=redis}. */
+    public static final String NAME = "redis";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public List<String> check(BackendConfig config) {
+        return RedisSettings.problems(config);
+    }
+
+    @Override
+    public LockerBackend connect(BackendConfig config) {
+        List<String> problems = check(config);
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", problems));
+        }
+        return RedisBackend.connect(RedisSettings.parse(config));
+    }
+}
