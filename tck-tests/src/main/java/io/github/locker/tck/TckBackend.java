@@ -8,7 +8,8 @@ import java.util.Map;
  * What a driver under test gives the TCK: its name, the backend section that reaches a server the
  * TCK may kill, pause and restart, and the lease its backend honours. A third-party driver
  * implements this and extends the TCK's contract classes ({@link LockerContract},
- * {@link MultiNodeContract}, the CDI contracts) with one small class each.
+ * {@link MultiNodeContract}, the CDI contracts) with one small class each; a driver with no
+ * server process extends {@link SingleJvmLockerContract} instead of {@link LockerContract}.
  */
 public interface TckBackend {
 
@@ -18,8 +19,15 @@ public interface TckBackend {
     /** @return the backend section's properties (without the {@code <driver>.<id>.} prefix) */
     Map<String, String> section();
 
-    /** @return the server, for fault injection */
-    ServerProcess server();
+    /**
+     * @return the server, for fault injection
+     * @throws UnsupportedOperationException for a driver without a server (the in-memory one),
+     *     which runs only the contracts that need none
+     */
+    default ServerProcess server() {
+        throw new UnsupportedOperationException("Driver '" + driver() + "' has no server process to kill, pause or "
+                + "restart: run it on SingleJvmLockerContract, AsyncLockerContract and LeaderLoopContract only");
+    }
 
     /** @return the shortest lease the backend honours precisely enough for expiry tests */
     Duration shortLease();

@@ -9,6 +9,9 @@ import io.github.locker.LockNotAcquiredException;
 import io.github.locker.LockOptions;
 import io.github.locker.LockTimeoutException;
 import io.github.locker.Locker;
+import io.github.locker.spi.LockEngine;
+import io.github.locker.spi.Lease;
+import io.github.locker.spi.AcquisitionListener;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -34,7 +37,7 @@ import java.util.logging.Logger;
  * for that stage (an interrupt cancels it); the asynchronous ones complete their stage on the
  * backend's {@link LockerThreads#callbacks() callback executor}, never on a client's event loop.
  */
-public final class CoreLocker implements Locker {
+final class CoreLocker implements Locker {
     private static final Logger LOG = Logger.getLogger(CoreLocker.class.getName());
     private final String name;
     private final LockOptions defaults;
@@ -54,7 +57,7 @@ public final class CoreLocker implements Locker {
      * @param onLost told, on the callback executor, when a held lock's lease is lost
      * @param loops the backend's leader loops, stopped when it closes
      */
-    public CoreLocker(String name, LockOptions defaults, LockEngine engine, LockerThreads threads,
+    CoreLocker(String name, LockOptions defaults, LockEngine engine, LockerThreads threads,
             Consumer<LockLost> onLost, LeaderLoops loops) {
         this.name = name;
         this.defaults = defaults;

@@ -1,6 +1,7 @@
 package io.github.locker.core;
 
 import io.github.locker.LockBackendException;
+import io.github.locker.spi.Lease;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -16,7 +16,7 @@ import java.util.logging.Logger;
  * first thing in its {@code close()}, while its connection can still release the loops' locks.
  * Thread-safe.
  */
-public final class LeaderLoops {
+final class LeaderLoops {
     private static final Logger LOG = Logger.getLogger(LeaderLoops.class.getName());
     /** How long closing a backend waits for its loops' bodies to return and their locks to be released. */
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
@@ -26,7 +26,7 @@ public final class LeaderLoops {
     private volatile boolean closed;
 
     /** Makes the registry of one backend; no thread runs until a loop leads. */
-    public LeaderLoops() {
+    LeaderLoops() {
         watchdog = new ScheduledThreadPoolExecutor(1, BackendReplies.daemonThreads("locker-loop-watchdog"));
         watchdog.setRemoveOnCancelPolicy(true);
     }
@@ -55,7 +55,7 @@ public final class LeaderLoops {
      * locks to be released; a body still running then is left to end its lease. Called by a backend
      * before it disconnects.
      */
-    public void stopAll() {
+    void stopAll() {
         closed = true;
         List<RunningLoop> loops = List.copyOf(running);
         loops.forEach(RunningLoop::stop);

@@ -28,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  * <p>The executor uses a virtual thread per task on a JVM that has them (Java 21+); elsewhere a
  * small pool of daemon threads (at least four, twice the cores), started with the backend.
  */
-public final class LockerThreads implements AutoCloseable {
+final class LockerThreads implements AutoCloseable {
     private final ScheduledThreadPoolExecutor timer;
     private final ExecutorService callbacks;
     private static final long SWEEP_MILLIS = 100;
@@ -39,7 +39,7 @@ public final class LockerThreads implements AutoCloseable {
     private final Set<CompletableFuture<?>> pending = ConcurrentHashMap.newKeySet();
 
     /** @param name the threads' name prefix, e.g. {@code locker-redis} */
-    public LockerThreads(String name) {
+    LockerThreads(String name) {
         timer = new ScheduledThreadPoolExecutor(1, BackendReplies.daemonThreads(name + "-timer"));
         timer.setRemoveOnCancelPolicy(true);
         callbacks = callbackExecutor(name + "-callbacks");

@@ -2,6 +2,9 @@ package io.github.locker.core;
 
 import io.github.locker.LockBackendException;
 import io.github.locker.LockOptions;
+import io.github.locker.spi.Lease;
+import io.github.locker.spi.AcquisitionListener;
+import io.github.locker.spi.Deadline;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;

@@ -1,6 +1,8 @@
 /**
- * What every driver shares: argument checks, reentrancy, retry, the lock handle. Internal: only
- * the {@code io.github.locker} and {@code io.github.locker.spi} packages are the library's
- * contract; the types here are public only so the driver packages can use them.
+ * What every driver shares. Public here: {@link io.github.locker.core.DriverRuntime}, the runtime
+ * of the driver SPI and the factory of a driver's lockers, and three helpers a driver may use
+ * ({@link io.github.locker.core.BackendReplies} for replies bounded in time and explained,
+ * {@link io.github.locker.core.Keys} for key checks and escaping,
+ * {@link io.github.locker.core.Durations} for duration settings). Everything else is internal.
  */
 package io.github.locker.core;

@@ -14,17 +14,16 @@ import io.github.locker.LockLost;
 import io.github.locker.LockOptions;
 import io.github.locker.Locker;
 import io.github.locker.core.BackendReplies;
-import io.github.locker.core.CoreLocker;
-import io.github.locker.core.LeaderLoops;
-import io.github.locker.core.LockerThreads;
+import io.github.locker.core.DriverRuntime;
 import io.github.locker.spi.LockerBackend;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -45,9 +44,9 @@ final class EtcdBackend implements LockerBackend {
     static final Duration SHUTDOWN_RELEASE_TIME = Duration.ofSeconds(2);
     private final EtcdSettings settings;
     private final Client client;
-    private final LockerThreads threads = new LockerThreads("locker-etcd");
-    private final LeaderLoops loops = new LeaderLoops();
-    private final List<EtcdLockEngine> engines = new CopyOnWriteArrayList<>();
+    private final DriverRuntime runtime = new DriverRuntime("locker-etcd");
+    /** One engine per key prefix: lockers with the same prefix share its sessions and local turns, as they share its keys. */
+    private final Map<String, EtcdLockEngine> enginesByPrefix = new ConcurrentHashMap<>();
 
     EtcdBackend(EtcdSettings settings) {
         this.settings = settings;
@@ -75,9 +74,8 @@ final class EtcdBackend implements LockerBackend {
 
     @Override
     public Locker locker(String name, LockOptions defaults, String keyPrefix, Consumer<LockLost> onLost) {
-        EtcdLockEngine engine = new EtcdLockEngine(this, keyPrefix);
-        engines.add(engine);
-        return new CoreLocker(name, defaults, engine, threads, onLost, loops);
+        EtcdLockEngine engine = enginesByPrefix.computeIfAbsent(keyPrefix, prefix -> new EtcdLockEngine(this, prefix));
+        return runtime.locker(name, defaults, engine, onLost);
     }
 
     @Override
@@ -117,8 +115,8 @@ final class EtcdBackend implements LockerBackend {
         return BackendReplies.explained(explained(reply), timeout, settings.address(), key, doing);
     }
 
-    LockerThreads threads() {
-        return threads;
+    DriverRuntime runtime() {
+        return runtime;
     }
 
     /** @return the reply, its refusal (password, permission, certificate) told in words with the property to check */
@@ -142,11 +140,11 @@ final class EtcdBackend implements LockerBackend {
      * lives. Stops once deleted, once {@code worthIt} says the lease is gone anyway, or at close.
      */
     void deleteInBackground(ByteSequence key, long createRevision, BooleanSupplier worthIt) {
-        if (threads.isClosed()) {
+        if (runtime.isClosed()) {
             return;
         }
-        threads.schedule(TimeUnit.SECONDS.toNanos(1), () -> deleteIfCreatedAt(key, createRevision).whenComplete((deleted, failure) -> {
-            if (failure != null && worthIt.getAsBoolean() && !threads.isClosed()) {
+        runtime.schedule(Duration.ofSeconds(1), () -> deleteIfCreatedAt(key, createRevision).whenComplete((deleted, failure) -> {
+            if (failure != null && worthIt.getAsBoolean() && !runtime.isClosed()) {
                 deleteInBackground(key, createRevision, worthIt);
             }
         }));
@@ -160,9 +158,9 @@ final class EtcdBackend implements LockerBackend {
     @Override
     public void close() {
         // first the leader loops: their bodies end before their locks are released below
-        loops.stopAll();
+        runtime.stopLoops();
         List<CompletableFuture<?>> revocations = new ArrayList<>();
-        engines.forEach(engine -> revocations.addAll(engine.close()));
+        enginesByPrefix.values().forEach(engine -> revocations.addAll(engine.close()));
         try {
             // release what is held before the connection goes: other nodes get the locks now, not at lease end
             CompletableFuture.allOf(revocations.toArray(CompletableFuture[]::new)).get(SHUTDOWN_RELEASE_TIME.toMillis(),
@@ -173,7 +171,7 @@ final class EtcdBackend implements LockerBackend {
             LOG.log(Level.WARNING, "Not every lease on {0} was revoked at shutdown; its locks end with their leases: {1}",
                     new Object[] {describe(), unreleased.toString()});
         }
-        threads.close();
+        runtime.close();
         client.close();
     }
 }

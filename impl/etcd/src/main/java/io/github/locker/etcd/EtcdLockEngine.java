@@ -14,11 +14,11 @@ import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
 import io.github.locker.LockBackendException;
 import io.github.locker.LockOptions;
-import io.github.locker.core.AcquisitionListener;
-import io.github.locker.core.Deadline;
 import io.github.locker.core.Keys;
-import io.github.locker.core.Lease;
-import io.github.locker.core.LockEngine;
+import io.github.locker.spi.LockEngine;
+import io.github.locker.spi.Lease;
+import io.github.locker.spi.AcquisitionListener;
+import io.github.locker.spi.Deadline;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -482,7 +482,7 @@ final class EtcdLockEngine implements LockEngine {
 
         private Future<?> schedule(long delayNanos, Runnable task) {
             try {
-                Future<?> timer = backend.threads().schedule(delayNanos, task);
+                Future<?> timer = backend.runtime().schedule(Duration.ofNanos(delayNanos), task);
                 return timer;
             } catch (LockBackendException closed) {
                 end(closed);

@@ -1,5 +1,6 @@
 package io.github.locker.etcd;
 
+import io.github.locker.spi.Lease;
 import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
 import io.etcd.jetcd.support.CloseableClient;
 import io.grpc.stub.StreamObserver;
@@ -66,10 +67,6 @@ final class EtcdSession implements StreamObserver<LeaseKeepAliveResponse> {
 
     long leaseId() {
         return leaseId;
-    }
-
-    long ttlSeconds() {
-        return ttlSeconds;
     }
 
     /** @return when the lease ends on the local monotonic clock, unless a keep-alive answer arrives first */

@@ -5,9 +5,7 @@ import io.github.locker.LockLost;
 import io.github.locker.LockOptions;
 import io.github.locker.Locker;
 import io.github.locker.core.BackendReplies;
-import io.github.locker.core.CoreLocker;
-import io.github.locker.core.LeaderLoops;
-import io.github.locker.core.LockerThreads;
+import io.github.locker.core.DriverRuntime;
 import io.github.locker.spi.LockerBackend;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
@@ -68,8 +66,7 @@ final class RedisBackend implements LockerBackend {
     private final ReleaseWaiters waiters = new ReleaseWaiters();
     private final ScheduledExecutorService keepAlive;
     private final RenewalBatch renewals;
-    private final LockerThreads threads = new LockerThreads("locker-redis");
-    private final LeaderLoops loops = new LeaderLoops();
+    private final DriverRuntime runtime = new DriverRuntime("locker-redis");
     private final String ownerPrefix = UUID.randomUUID() + ":";
     private final AtomicLong ownerSequence = new AtomicLong();
     private volatile boolean closing;
@@ -192,7 +189,7 @@ final class RedisBackend implements LockerBackend {
 
     @Override
     public Locker locker(String name, LockOptions defaults, String keyPrefix, Consumer<LockLost> onLost) {
-        return new CoreLocker(name, defaults, new RedisLockEngine(this, keyPrefix), threads, onLost, loops);
+        return runtime.locker(name, defaults, new RedisLockEngine(this, keyPrefix), onLost);
     }
 
     @Override
@@ -243,8 +240,8 @@ final class RedisBackend implements LockerBackend {
         return BackendReplies.explained(reply, bound, settings.address(), key, doing);
     }
 
-    LockerThreads threads() {
-        return threads;
+    DriverRuntime runtime() {
+        return runtime;
     }
 
     /**
@@ -286,7 +283,7 @@ final class RedisBackend implements LockerBackend {
     @Override
     public void close() {
         // first the leader loops: their bodies end before their locks are released below
-        loops.stopAll();
+        runtime.stopLoops();
         List<CompletableFuture<Long>> pending = held.stream().map(RedisLease::startRelease).filter(Objects::nonNull).toList();
         try {
             CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))
@@ -299,7 +296,7 @@ final class RedisBackend implements LockerBackend {
         }
         closing = true;
         keepAlive.shutdownNow();
-        threads.close();
+        runtime.close();
         releases.close();
         connection.close();
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));

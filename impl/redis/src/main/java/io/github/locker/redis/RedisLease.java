@@ -1,8 +1,8 @@
 package io.github.locker.redis;
 
 import io.github.locker.LockOptions;
-import io.github.locker.core.Lease;
-import io.github.locker.core.AcquisitionListener;
+import io.github.locker.spi.Lease;
+import io.github.locker.spi.AcquisitionListener;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;

@@ -2,11 +2,11 @@ package io.github.locker.redis;
 
 import io.github.locker.LockBackendException;
 import io.github.locker.LockOptions;
-import io.github.locker.core.AcquisitionListener;
-import io.github.locker.core.Deadline;
 import io.github.locker.core.Keys;
-import io.github.locker.core.Lease;
-import io.github.locker.core.LockEngine;
+import io.github.locker.spi.LockEngine;
+import io.github.locker.spi.Lease;
+import io.github.locker.spi.AcquisitionListener;
+import io.github.locker.spi.Deadline;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -138,7 +138,7 @@ final class RedisLockEngine implements LockEngine {
                 return;
             }
             // on the client's event loop: the wait (a timer, the waiters' registry) is set up on ours
-            backend.threads().callbacks().execute(() -> waitForRelease(reply.get(1), wakeUp));
+            backend.runtime().callbacks().execute(() -> waitForRelease(reply.get(1), wakeUp));
         }
 
         /** Sleeps until the release message or the holder's lease end, whichever comes first, then tries again. */
@@ -156,13 +156,13 @@ final class RedisLockEngine implements LockEngine {
                 }
             };
             try {
-                holderLeaseEnd = backend.threads().schedule(sleepNanos, again);
+                holderLeaseEnd = backend.runtime().schedule(Duration.ofNanos(sleepNanos), again);
             } catch (LockBackendException closed) {
                 result.completeExceptionally(closed);
                 return;
             }
             // the release message arrives on the pub/sub connection's event loop: the next attempt is sent from ours
-            wakeUp.thenRunAsync(again, backend.threads().callbacks());
+            wakeUp.thenRunAsync(again, backend.runtime().callbacks());
             if (result.isDone()) {
                 stopWaiting();
             }

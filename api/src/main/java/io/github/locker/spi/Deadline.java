@@ -1,4 +1,4 @@
-package io.github.locker.core;
+package io.github.locker.spi;
 
 import java.time.Duration;
 

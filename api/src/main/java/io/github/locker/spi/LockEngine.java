@@ -1,4 +1,4 @@
-package io.github.locker.core;
+package io.github.locker.spi;
 
 import io.github.locker.LockOptions;
 import java.time.Duration;
@@ -7,7 +7,24 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The part of a locker a driver writes: take one lock on its backend, waiting until a deadline,
  * without parking a thread. Waiting is a timer at the holder's lease end plus the backend's own
- * signal (a release message, a watch event).
+ * signal (a release message, a watch event). {@code io.github.locker.core.DriverRuntime#locker}
+ * turns an engine into a {@link io.github.locker.Locker}.
+ *
+ * <p><b>What the core relies on.</b>
+ * <ul>
+ *   <li>Mutual exclusion across every engine on the same backend and key: while a {@link Lease}
+ *       is held, no other acquisition of the key completes with one.</li>
+ *   <li>Fencing: each lease's {@link Lease#fencingToken()} is greater than that of every earlier
+ *       lease of the key.</li>
+ *   <li>The lease ends on the backend by itself at {@link LockOptions#leaseTime()} unless renewed;
+ *       with {@link LockOptions#keepAlive()} the engine renews it in the background.</li>
+ *   <li>No reentrancy: a second acquisition of a held key waits like any other. The core counts
+ *       reentrant acquisitions itself and calls the engine once per holder.</li>
+ *   <li>No retry: an attempt that fails completes the future exceptionally; the core retries
+ *       what {@link #isTransient} calls transient, with backoff, within the wait time.</li>
+ *   <li>Nothing blocks: {@link #acquire} returns at once, and its continuations never park the
+ *       thread they run on (it may be the client's event loop).</li>
+ * </ul>
  */
 public interface LockEngine {
 

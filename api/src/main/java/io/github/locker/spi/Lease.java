@@ -1,10 +1,14 @@
-package io.github.locker.core;
+package io.github.locker.spi;
 
 import java.util.concurrent.CompletableFuture;
 
 /**
  * One acquisition as a driver holds it: an owner token on the backend, a lease counted on the
  * monotonic clock, and its keep-alive. Thread-safe.
+ *
+ * <p>The core watches {@link #expiresAtNanos()}: when that moment passes without a renewal, the
+ * lock is lost for the application, whatever the backend says later. So a driver moves it forward
+ * only once a renewal succeeded, and counts it from when the request was sent, not answered.
  */
 public interface Lease {
 

@@ -1,4 +1,4 @@
-package io.github.locker.core;
+package io.github.locker.spi;
 
 /**
  * Told by a driver what happens to one acquisition: that it found the lock held and waits, and
