@@ -131,7 +131,8 @@ public final class CompatibilityReport {
     }
 
     private static String driverOf(String name) {
-        return name.toLowerCase(Locale.ROOT).startsWith("redis") ? "redis"
+        return name.toLowerCase(Locale.ROOT).startsWith("memory") ? "memory (one JVM)"
+                : name.toLowerCase(Locale.ROOT).startsWith("redis") ? "redis"
                 : name.toLowerCase(Locale.ROOT).startsWith("etcd") ? "etcd" : null;
     }
 }
