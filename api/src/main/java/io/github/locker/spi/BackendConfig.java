@@ -11,11 +11,11 @@ import java.util.regex.Pattern;
  * One backend section of the configuration, such as the {@code redis.main.*} properties, with the
  * section prefix removed ({@code uri}, {@code password}, ...). Immutable. {@link #toString()}
  * never shows a secret: values of properties whose name mentions a password, secret or token are
- * masked, and so is the password part of any URI.
+ * masked, and so is the user-information part of any value, well-formed or not
+ * ({@link #redact}).
  */
 public final class BackendConfig {
     private static final Pattern SECRET_NAME = Pattern.compile("(?i).*(password|secret|token).*");
-    private static final Pattern URI_PASSWORD = Pattern.compile("(://[^/@:,\\s]*:)[^/@,\\s]*@");
 
     private final String driver;
     private final String id;
@@ -77,11 +77,45 @@ public final class BackendConfig {
     }
 
     /**
-     * @param value any configuration value
-     * @return the value with the password part of every URI in it masked
+     * Masks what may be credentials in a value, whether or not it parses: in each comma-separated
+     * element that has an {@code @}, everything between the scheme's {@code //} (or the element's
+     * start) and its last {@code @} becomes {@code ****}, except a user name before a {@code :}.
+     * {@code redis://app:secret@host} shows as {@code redis://app:****@host}, and the malformed
+     * {@code redis//:secret@host} as {@code redis//:****@host}.
+     *
+     * @param value any configuration value, or null
+     * @return the value with every user-information part masked; null for null
      */
     public static String redact(String value) {
-        return value == null ? null : URI_PASSWORD.matcher(value).replaceAll("$1****@");
+        if (value == null || value.indexOf('@') < 0) {
+            return value;
+        }
+        StringBuilder shown = new StringBuilder(value.length());
+        int start = 0;
+        while (start <= value.length()) {
+            int comma = value.indexOf(',', start);
+            int end = comma < 0 ? value.length() : comma;
+            shown.append(redactElement(value.substring(start, end)));
+            if (comma < 0) {
+                break;
+            }
+            shown.append(',');
+            start = comma + 1;
+        }
+        return shown.toString();
+    }
+
+    private static String redactElement(String element) {
+        int at = element.lastIndexOf('@');
+        if (at < 0) {
+            return element;
+        }
+        int slashes = element.indexOf("//");
+        int userInfoStart = slashes >= 0 && slashes < at ? slashes + 2 : 0;
+        String userInfo = element.substring(userInfoStart, at);
+        int colon = userInfo.indexOf(':');
+        String user = colon >= 0 && userInfo.indexOf('/') < 0 ? userInfo.substring(0, colon + 1) : "";
+        return element.substring(0, userInfoStart) + user + "****" + element.substring(at);
     }
 
     @Override
