@@ -28,6 +28,19 @@ public interface LockerDriver {
     List<String> check(BackendConfig config);
 
     /**
+     * Checks a locker's key prefix ({@code locker.<name>.key-prefix}) for this backend, at
+     * deployment: some characters mean something to a backend (a Redis Cluster hash tag, an etcd
+     * path separator).
+     *
+     * @param keyPrefix the prefix a locker on this driver would use
+     * @return one clause per problem, saying what is wrong and the fix (the caller names the
+     *     property); empty when usable, which is the default
+     */
+    default List<String> checkKeyPrefix(String keyPrefix) {
+        return List.of();
+    }
+
+    /**
      * Connects to the backend a section describes.
      *
      * @param config a section {@link #check} found no problem with

@@ -37,6 +37,8 @@ final class DeploymentRules {
                 problems.add(Problems.unknownDriver(locker.name(), locker.driver(), drivers.keySet().stream().sorted().toList()));
             } else {
                 driver.check(locker.backend()).forEach(problem -> problems.add(Problems.driverProblem(locker.name(), problem)));
+                driver.checkKeyPrefix(locker.keyPrefix()).forEach(problem -> problems.add(
+                        Problems.invalidSetting("locker." + locker.name() + ".key-prefix", problem)));
             }
         });
         return List.copyOf(problems);

@@ -2,12 +2,16 @@ package io.github.locker.cdi;
 
 import io.github.locker.LockOptions;
 import io.github.locker.core.Durations;
+import io.github.locker.core.SettingNames;
 import io.github.locker.spi.BackendConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
+import java.util.TreeSet;
+import java.util.Set;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
@@ -35,6 +39,9 @@ final class LockerConfiguration {
     static final String DEFAULT_LOCKER = "default";
     private static final String PREFIX = "locker.";
     private static final String DRIVER_SUFFIX = ".driver";
+    /** The names under {@code locker.<name>.}. */
+    static final Set<String> SETTINGS = Set.of("driver", "instance", "lease-time", "wait-time", "keep-alive", "retry-count",
+            "retry-interval", "key-prefix", "connect-at-startup");
 
     private final SortedMap<String, LockerDefinition> lockers;
     private final List<String> problems;
@@ -65,7 +72,34 @@ final class LockerConfiguration {
                 lockers.put(name, define(name, driver.get(), names, values, problems));
             }
         }
+        problems.addAll(unknownSettings(names, lockers.keySet()));
         return new LockerConfiguration(lockers, problems);
+    }
+
+    /**
+     * @return a problem for every {@code locker.*} property that is no setting of a configured
+     *     locker: a misspelt setting (with the one meant), or a locker without its driver
+     */
+    private static List<String> unknownSettings(List<String> names, Set<String> lockerNames) {
+        List<String> problems = new ArrayList<>();
+        Map<String, Set<String>> settingsByLocker = new TreeMap<>();
+        for (String property : names) {
+            if (!property.startsWith(PREFIX)) {
+                continue;
+            }
+            // the longest configured name wins: locker.a.b.* belongs to 'a.b' when both 'a' and 'a.b' are configured
+            Optional<String> owner = lockerNames.stream().filter(name -> property.startsWith(PREFIX + name + "."))
+                    .max(Comparator.comparingInt(String::length));
+            if (owner.isPresent()) {
+                settingsByLocker.computeIfAbsent(owner.get(), unused -> new TreeSet<>())
+                        .add(property.substring(PREFIX.length() + owner.get().length() + 1));
+            } else {
+                problems.add(Problems.orphanSetting(property));
+            }
+        }
+        settingsByLocker.forEach((locker, settings) ->
+                problems.addAll(SettingNames.unknown(PREFIX + locker, settings, SETTINGS)));
+        return problems;
     }
 
     private static LockerDefinition define(String name, String driver, List<String> names,

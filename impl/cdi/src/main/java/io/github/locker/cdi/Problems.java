@@ -1,7 +1,9 @@
 package io.github.locker.cdi;
 
+import io.github.locker.core.SettingNames;
 import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Every message a deployment failure shows, in one place and one shape: what is wrong, where
@@ -30,6 +32,16 @@ final class Problems {
     static String unknownDriver(String locker, String driver, Collection<String> installed) {
         return "Locker '" + locker + "' uses driver '" + driver + "' (locker." + locker + ".driver), but no installed "
                 + "driver has that name. Installed drivers: " + installed + ". " + DriverArtifacts.advice(driver);
+    }
+
+    static String orphanSetting(String property) {
+        String head = property.substring(0, property.lastIndexOf('.') + 1);
+        String last = property.substring(head.length());
+        String fix = last.equals("driver") ? "a locker needs a name: locker.<name>.driver."
+                : SettingNames.closest(last, Set.of("driver"))
+                        .map(driver -> "did you mean '" + head + driver + "'?")
+                        .orElse("configure its locker with 'locker.<name>.driver', or remove it.");
+        return "'" + property + "' belongs to no configured locker: " + fix;
     }
 
     static String driverProblem(String locker, String problem) {

@@ -55,4 +55,15 @@ class LockerConfigurationTest {
                 .containsExactly("Locker 'tests': 'memory.tests.uri' is not a setting of the memory driver, which takes none: "
                         + "remove it");
     }
+
+    @Test
+    void aMisspeltSettingIsAnsweredWithTheOneMeant() {
+        assertThat(read(Map.of("locker.orders.driver", "memory", "locker.orders.lease-tme", "10s")).problems())
+                .containsExactly("'locker.orders.lease-tme' is not a setting of locker.orders: did you mean "
+                        + "'locker.orders.lease-time'?");
+        assertThat(read(Map.of("locker.orders.drivr", "redis")).problems())
+                .containsExactly("'locker.orders.drivr' belongs to no configured locker: did you mean 'locker.orders.driver'?");
+        assertThat(read(Map.of("locker.a.driver", "memory", "locker.a.b.driver", "memory", "locker.a.b.lease-time", "5s"))
+                .problems()).as("a longer configured name owns its settings").isEmpty();
+    }
 }

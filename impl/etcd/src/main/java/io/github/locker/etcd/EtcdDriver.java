@@ -32,6 +32,15 @@ public final class EtcdDriver implements LockerDriver {
     }
 
     @Override
+    public List<String> checkKeyPrefix(String keyPrefix) {
+        String namespace = keyPrefix.endsWith("/") ? keyPrefix.substring(0, keyPrefix.length() - 1) : keyPrefix;
+        return namespace.contains("/")
+                ? List.of("may end with '/' but not contain one (was '" + keyPrefix + "'): inside, one prefix's keys "
+                        + "would nest under another's; use ':' or '-' to separate its parts")
+                : List.of();
+    }
+
+    @Override
     public LockerBackend connect(BackendConfig config) {
         List<String> problems = check(config);
         if (!problems.isEmpty()) {

@@ -85,11 +85,11 @@ final class EtcdLockEngine implements LockEngine {
      *     under {@code a} + {@code b}), and a waiter would then queue behind another tenant's keys.
      */
     EtcdLockEngine(EtcdBackend backend, String keyPrefix) {
-        String namespace = keyPrefix.endsWith("/") ? keyPrefix.substring(0, keyPrefix.length() - 1) : keyPrefix;
-        if (namespace.contains("/")) {
-            throw new IllegalArgumentException("an etcd locker's key prefix may end with '/' but not contain one, was '"
-                    + keyPrefix + "'");
+        List<String> problems = new EtcdDriver().checkKeyPrefix(keyPrefix);
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("The key prefix " + problems.get(0));
         }
+        String namespace = keyPrefix.endsWith("/") ? keyPrefix.substring(0, keyPrefix.length() - 1) : keyPrefix;
         this.backend = backend;
         this.keyPrefix = namespace.isEmpty() ? "" : namespace + "/";
     }

@@ -1,6 +1,7 @@
 package io.github.locker.etcd;
 
 import io.github.locker.core.Durations;
+import io.github.locker.core.SettingNames;
 import io.github.locker.spi.BackendConfig;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -22,13 +24,18 @@ record EtcdSettings(List<URI> endpoints, Optional<String> username, Optional<Str
         String section) {
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
 
+    /** The names an {@code etcd.<id>.*} section takes. */
+    static final Set<String> SETTINGS = Set.of("endpoints", "username", "password", "tls.ca-file", "tls.cert-file",
+            "tls.key-file", "timeout");
+
     static List<String> problems(BackendConfig config) {
+        List<String> problems = new ArrayList<>(SettingNames.unknown(config.section(), config.properties().keySet(), SETTINGS));
         try {
             parse(config);
-            return List.of();
         } catch (IllegalArgumentException problem) {
-            return List.of(problem.getMessage());
+            problems.add(problem.getMessage());
         }
+        return problems;
     }
 
     static EtcdSettings parse(BackendConfig config) {

@@ -32,6 +32,14 @@ public final class RedisDriver implements LockerDriver {
     }
 
     @Override
+    public List<String> checkKeyPrefix(String keyPrefix) {
+        return keyPrefix.indexOf('{') >= 0 || keyPrefix.indexOf('}') >= 0
+                ? List.of("must not contain '{' or '}', which Redis Cluster reads as a hash tag (was '" + keyPrefix
+                        + "'): remove them; the driver puts each key in a hash tag of its own")
+                : List.of();
+    }
+
+    @Override
     public LockerBackend connect(BackendConfig config) {
         List<String> problems = check(config);
         if (!problems.isEmpty()) {

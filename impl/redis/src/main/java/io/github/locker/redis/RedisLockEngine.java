@@ -38,9 +38,9 @@ final class RedisLockEngine implements LockEngine {
     private final String keyPrefix;
 
     RedisLockEngine(RedisBackend backend, String keyPrefix) {
-        if (keyPrefix.indexOf('{') >= 0 || keyPrefix.indexOf('}') >= 0) {
-            throw new IllegalArgumentException("key prefix must not contain '{' or '}' (Redis Cluster hash tags), was '"
-                    + keyPrefix + "'");
+        List<String> problems = new RedisDriver().checkKeyPrefix(keyPrefix);
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("The key prefix " + problems.get(0));
         }
         this.backend = backend;
         this.keyPrefix = keyPrefix;

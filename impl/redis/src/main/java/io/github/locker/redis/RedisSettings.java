@@ -1,6 +1,7 @@
 package io.github.locker.redis;
 
 import io.github.locker.core.Durations;
+import io.github.locker.core.SettingNames;
 import io.github.locker.spi.BackendConfig;
 import io.lettuce.core.RedisCredentials;
 import io.lettuce.core.RedisCredentialsProvider;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /** A checked {@code redis.<id>.*} section: where Redis is and how long a command may take. */
@@ -19,8 +21,11 @@ record RedisSettings(String section, List<RedisURI> uris, boolean cluster, Durat
         String address) {
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
 
+    /** The names a {@code redis.<id>.*} section takes. */
+    static final Set<String> SETTINGS = Set.of("uri", "cluster", "username", "password", "tls.ca-file", "timeout");
+
     static List<String> problems(BackendConfig config) {
-        List<String> problems = new ArrayList<>();
+        List<String> problems = new ArrayList<>(SettingNames.unknown(config.section(), config.properties().keySet(), SETTINGS));
         try {
             parse(config);
         } catch (IllegalArgumentException problem) {
@@ -38,7 +43,8 @@ record RedisSettings(String section, List<RedisURI> uris, boolean cluster, Durat
         for (String text : uriList.split(",")) {
             uris.add(parseUri(text.trim(), uriProperty, config));
         }
-        boolean cluster = uris.size() > 1 || config.get("cluster").map(Boolean::parseBoolean).orElse(false);
+        boolean cluster = uris.size() > 1 || config.get("cluster").map(text -> strictBoolean(text, config.section() + ".cluster"))
+                .orElse(false);
         if (cluster && uris.stream().anyMatch(uri -> uri.getSentinelMasterId() != null)) {
             throw new IllegalArgumentException("'" + uriProperty + "' mixes Cluster (several URIs) and Sentinel "
                     + "URIs: give one redis-sentinel:// URI, or redis:// URIs of Cluster nodes");
@@ -58,6 +64,13 @@ record RedisSettings(String section, List<RedisURI> uris, boolean cluster, Durat
                     + caFile.get());
         }
         return new RedisSettings(config.section(), List.copyOf(uris), cluster, timeout, caFile, describe(uris, cluster));
+    }
+
+    private static boolean strictBoolean(String text, String property) {
+        if (!text.equalsIgnoreCase("true") && !text.equalsIgnoreCase("false")) {
+            throw new IllegalArgumentException("'" + property + "' must be true or false, was '" + text + "'");
+        }
+        return Boolean.parseBoolean(text);
     }
 
     private static RedisURI parseUri(String text, String property, BackendConfig config) {

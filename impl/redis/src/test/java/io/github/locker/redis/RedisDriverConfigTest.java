@@ -33,6 +33,23 @@ class RedisDriverConfigTest {
     }
 
     @Test
+    void aMisspeltSettingAStrayValueAndAMalformedUriAreEachReportedWithoutTheSecret() {
+        assertThat(driver.check(section(Map.of("uri", "redis//:hunter2@localhost:6379", "timout", "2s", "cluster", "yes"))))
+                .hasSize(2)
+                .contains("'redis.main.timout' is not a setting of redis.main: did you mean 'redis.main.timeout'?")
+                .allSatisfy(problem -> assertThat(problem).doesNotContain("hunter2"));
+        assertThat(driver.check(section(Map.of("uri", "redis://localhost:6379", "cluster", "yes"))))
+                .containsExactly("'redis.main.cluster' must be true or false, was 'yes'");
+    }
+
+    @Test
+    void aKeyPrefixWithAHashTagIsRefusedWithTheFix() {
+        assertThat(driver.checkKeyPrefix("orders:")).isEmpty();
+        assertThat(driver.checkKeyPrefix("{orders}:")).singleElement().asString()
+                .startsWith("must not contain '{' or '}', which Redis Cluster reads as a hash tag (was '{orders}:')");
+    }
+
+    @Test
     void eachMalformedSectionIsNamedWithItsFix() {
         assertThat(driver.check(section(Map.of()))).containsExactly(
                 "Redis section 'redis.main' has no 'redis.main.uri': set it to e.g. redis://127.0.0.1:6379");

@@ -66,6 +66,13 @@ public abstract class DeploymentValidationContract {
         return deployment("locker.main.driver=redis\nredis.main.uri=http://:hunter2@localhost\n");
     }
 
+    @Deployment(name = "bad-key-prefixes", managed = false)
+    static JavaArchive badKeyPrefixes() {
+        return deployment(REDIS_MAIN + "locker.main.key-prefix={main}:\n"
+                + "locker.other.driver=etcd\netcd.other.endpoints=http://127.0.0.1:2379\nlocker.other.key-prefix=a/b\n"
+                + "locker.other.lease-tme=10s\nlocker.third.drivr=redis\n");
+    }
+
     @Deployment(name = "bad-endpoints", managed = false)
     static JavaArchive badEndpoints() {
         return deployment("locker.main.driver=etcd\netcd.main.endpoints=127.0.0.1:2379\n");
@@ -105,6 +112,16 @@ public abstract class DeploymentValidationContract {
     @Deployment(name = "valid", managed = false)
     static JavaArchive valid() {
         return deployment(REDIS_MAIN, Beans.DefaultLocker.class, Beans.ValidLockedMethods.class);
+    }
+
+    @Test
+    void keyPrefixesAndMisspeltSettingsFailTheDeploymentNamingThePropertyAndTheFix() {
+        assertThat(failureOf("bad-key-prefixes"))
+                .contains("'locker.main.key-prefix' is invalid: must not contain '{' or '}', which Redis Cluster reads as "
+                        + "a hash tag (was '{main}:')")
+                .contains("'locker.other.key-prefix' is invalid: may end with '/' but not contain one (was 'a/b')")
+                .contains("'locker.other.lease-tme' is not a setting of locker.other: did you mean 'locker.other.lease-time'?")
+                .contains("'locker.third.drivr' belongs to no configured locker: did you mean 'locker.third.driver'?");
     }
 
     @Test
