@@ -72,6 +72,27 @@ record EtcdSettings(List<URI> endpoints, Optional<String> username, Optional<Str
     }
 
     private static URI endpoint(String text, String property) {
+        return checkedParts(parsedEndpoint(text, property), text, property);
+    }
+
+    /** Every part an endpoint may not have, named, so that no mistake waits for the first connection. */
+    private static URI checkedParts(URI uri, String text, String property) {
+        String section = property.substring(0, property.lastIndexOf('.'));
+        String wrong = uri.getPort() > 65535 ? "has the port " + uri.getPort() + ", which is not a number from 1 to 65535"
+                : uri.getRawUserInfo() != null ? "carries credentials: set '" + section + ".username' and '" + section
+                        + ".password' instead"
+                : uri.getRawPath() != null && !uri.getRawPath().isEmpty() && !uri.getRawPath().equals("/")
+                        ? "has the path '" + uri.getRawPath() + "', which an etcd endpoint does not take"
+                : uri.getRawQuery() != null || uri.getRawFragment() != null
+                        ? "has a query or fragment, which an etcd endpoint does not take" : null;
+        if (wrong != null) {
+            throw new IllegalArgumentException("'" + property + "' has an endpoint that " + wrong + ": '"
+                    + BackendConfig.redact(text) + "'; write e.g. http://127.0.0.1:2379 or https://etcd-1:2379");
+        }
+        return uri;
+    }
+
+    private static URI parsedEndpoint(String text, String property) {
         String fix = "; write e.g. http://127.0.0.1:2379 or https://etcd-1:2379";
         URI uri;
         try {
@@ -81,7 +102,7 @@ record EtcdSettings(List<URI> endpoints, Optional<String> username, Optional<Str
                     + BackendConfig.redact(text) + "'" + fix);
         }
         if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null
-                || uri.getPort() < 0) {
+                || uri.getPort() < 1) {
             throw new IllegalArgumentException("'" + property + "' has an endpoint without http(s) scheme, host and port: '"
                     + BackendConfig.redact(text) + "'" + fix);
         }

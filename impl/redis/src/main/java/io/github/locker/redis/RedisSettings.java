@@ -21,6 +21,7 @@ record RedisSettings(String section, List<RedisURI> uris, boolean cluster, Durat
         String address) {
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
 
+    private static final List<String> SCHEMES = List.of("redis", "rediss", "redis-sentinel", "rediss-sentinel");
     /** The names a {@code redis.<id>.*} section takes. */
     static final Set<String> SETTINGS = Set.of("uri", "cluster", "username", "password", "tls.ca-file", "timeout");
 
@@ -74,13 +75,18 @@ record RedisSettings(String section, List<RedisURI> uris, boolean cluster, Durat
     }
 
     private static RedisURI parseUri(String text, String property, BackendConfig config) {
+        String fix = "; write e.g. redis://127.0.0.1:6379/0, rediss://host:6380 or redis-sentinel://host:26379/0#mymaster";
+        Optional<String> wrongPart = wrongPart(text, config.section());
+        if (wrongPart.isPresent()) {
+            throw new IllegalArgumentException("'" + property + "' " + wrongPart.get() + ": '" + BackendConfig.redact(text)
+                    + "'" + fix);
+        }
         RedisURI uri;
         try {
             uri = RedisURI.create(text);
         } catch (RuntimeException malformed) {
-            throw new IllegalArgumentException("'" + property + "' is not a Redis URI: '" + BackendConfig.redact(text)
-                    + "'; write e.g. redis://127.0.0.1:6379/0, rediss://host:6380 or "
-                    + "redis-sentinel://host:26379/0#mymaster");
+            throw new IllegalArgumentException("'" + property + "' is not a Redis URI: '" + BackendConfig.redact(text) + "'"
+                    + fix);
         }
         if (uri.getHost() == null && uri.getSentinels().isEmpty() && uri.getSocket() == null) {
             throw new IllegalArgumentException("'" + property + "' names no host: '" + BackendConfig.redact(text) + "'");
@@ -95,6 +101,75 @@ record RedisSettings(String section, List<RedisURI> uris, boolean cluster, Durat
                     password.map(String::toCharArray).orElse(inUri == null ? null : inUri.getPassword())));
         }
         return uri;
+    }
+
+    /**
+     * Checks each part of a Redis URI before Lettuce reads it, so that a mistake is reported by
+     * the part it is in, at deployment, rather than found when connecting.
+     *
+     * @return what is wrong, as a clause after the property's name; empty when every part is usable
+     */
+    static Optional<String> wrongPart(String text, String section) {
+        int schemeEnd = text.indexOf("://");
+        String scheme = schemeEnd < 0 ? "" : text.substring(0, schemeEnd);
+        if (!SCHEMES.contains(scheme)) {
+            return Optional.of(schemeEnd < 0 ? "has no scheme (it must begin with redis://, rediss:// or redis-sentinel://)"
+                    : "has the scheme '" + scheme + "', not one of " + SCHEMES);
+        }
+        String rest = text.substring(schemeEnd + 3);
+        int authorityEnd = firstOf(rest, "/?#");
+        String authority = rest.substring(0, authorityEnd);
+        String hosts = authority.substring(authority.lastIndexOf('@') + 1);
+        for (String hostAndPort : hosts.split(",", -1)) {
+            Optional<String> wrongHost = wrongHostAndPort(hostAndPort);
+            if (wrongHost.isPresent()) {
+                return wrongHost;
+            }
+        }
+        String afterAuthority = rest.substring(authorityEnd);
+        int fragmentStart = afterAuthority.indexOf('#');
+        String fragment = fragmentStart < 0 ? "" : afterAuthority.substring(fragmentStart + 1);
+        String pathAndQuery = fragmentStart < 0 ? afterAuthority : afterAuthority.substring(0, fragmentStart);
+        if (pathAndQuery.contains("?")) {
+            return Optional.of("has query parameters, which the driver does not read: set the command timeout with '"
+                    + section + ".timeout' and the credentials with '" + section + ".username' and '" + section + ".password'");
+        }
+        if (!pathAndQuery.isEmpty() && !pathAndQuery.equals("/") && !pathAndQuery.substring(1).matches("[0-9]{1,5}")) {
+            return Optional.of("selects the database '" + pathAndQuery.substring(1) + "', which is not a number (write e.g. /0)");
+        }
+        boolean sentinel = scheme.endsWith("-sentinel");
+        if (sentinel && fragment.isEmpty()) {
+            return Optional.of("names no master: end it with #<master name>, e.g. #mymaster");
+        }
+        if (!sentinel && !fragment.isEmpty()) {
+            return Optional.of("has a '#" + fragment + "', which only a redis-sentinel:// URI takes (the master's name)");
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<String> wrongHostAndPort(String hostAndPort) {
+        int colon = hostAndPort.lastIndexOf(':');
+        boolean bracketed = hostAndPort.startsWith("[");
+        String host = colon < 0 || (bracketed && colon < hostAndPort.indexOf(']')) ? hostAndPort : hostAndPort.substring(0, colon);
+        String port = host.length() == hostAndPort.length() ? null : hostAndPort.substring(colon + 1);
+        if (host.isEmpty()) {
+            return Optional.of("names no host");
+        }
+        if (port != null && !(port.matches("[0-9]{1,5}") && Integer.parseInt(port) >= 1 && Integer.parseInt(port) <= 65535)) {
+            return Optional.of("has the port '" + port + "', which is not a number from 1 to 65535");
+        }
+        return Optional.empty();
+    }
+
+    private static int firstOf(String text, String characters) {
+        int first = text.length();
+        for (char c : characters.toCharArray()) {
+            int at = text.indexOf(c);
+            if (at >= 0 && at < first) {
+                first = at;
+            }
+        }
+        return first;
     }
 
     private static RedisCredentials credentialsIn(RedisURI uri) {

@@ -11,6 +11,8 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class RedisDriverConfigTest {
     private final LockerDriver driver = LockerDriver.find("redis").orElseThrow();
@@ -42,6 +44,23 @@ class RedisDriverConfigTest {
                 .containsExactly("'redis.main.cluster' must be true or false, was 'yes'");
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "redis://host:99999 | has the port '99999', which is not a number from 1 to 65535",
+            "redis://host:abc | has the port 'abc', which is not a number from 1 to 65535",
+            "redis://:hunter2@host:0 | has the port '0', which is not a number from 1 to 65535",
+            "redis://host/abc | selects the database 'abc', which is not a number (write e.g. /0)",
+            "redis:// | names no host",
+            "redis-sentinel://h:26379/0 | names no master: end it with #<master name>, e.g. #mymaster",
+            "redis://host:6379/0#x | has a '#x', which only a redis-sentinel:// URI takes (the master's name)",
+            "redis://host:6379?timeout=1s | has query parameters, which the driver does not read",
+            "unix:///tmp/redis.sock | has the scheme 'unix', not one of [redis, rediss, redis-sentinel, rediss-sentinel]",
+            "redis//:hunter2@localhost:6379 | has no scheme (it must begin with redis://, rediss:// or redis-sentinel://)"})
+    void eachPartOfAUriIsCheckedBeforeConnectingAndNamedWithoutTheSecret(String uri, String problem) {
+        assertThat(driver.check(section(Map.of("uri", uri)))).singleElement().asString()
+                .startsWith("'redis.main.uri' " + problem).doesNotContain("hunter2");
+    }
+
     @Test
     void aKeyPrefixWithAHashTagIsRefusedWithTheFix() {
         assertThat(driver.checkKeyPrefix("orders:")).isEmpty();
@@ -54,7 +73,7 @@ class RedisDriverConfigTest {
         assertThat(driver.check(section(Map.of()))).containsExactly(
                 "Redis section 'redis.main' has no 'redis.main.uri': set it to e.g. redis://127.0.0.1:6379");
         assertThat(driver.check(section(Map.of("uri", "http://:secret@host")))).singleElement().asString()
-                .startsWith("'redis.main.uri' is not a Redis URI").doesNotContain("secret");
+                .startsWith("'redis.main.uri' has the scheme 'http', not one of").doesNotContain("secret");
         assertThat(driver.check(section(Map.of("uri", "redis://h:1", "timeout", "soon")))).containsExactly(
                 "redis.main.timeout 'soon' is not a duration; write e.g. 500ms, 3s, 2m or PT3S");
         assertThat(driver.check(section(Map.of("uri", "redis://h:1", "timeout", "0s")))).containsExactly(

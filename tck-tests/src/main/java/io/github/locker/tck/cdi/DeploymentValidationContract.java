@@ -63,7 +63,7 @@ public abstract class DeploymentValidationContract {
 
     @Deployment(name = "malformed-uri", managed = false)
     static JavaArchive malformedUri() {
-        return deployment("locker.main.driver=redis\nredis.main.uri=http://:hunter2@localhost\n");
+        return deployment("locker.main.driver=redis\nredis.main.uri=redis//:hunter2@localhost:6379\n");
     }
 
     @Deployment(name = "bad-key-prefixes", managed = false)
@@ -164,7 +164,8 @@ public abstract class DeploymentValidationContract {
     @Test
     void aMalformedUriIsNamedWithoutItsPassword() {
         assertThat(failureOf("malformed-uri"))
-                .contains("Locker 'main': 'redis.main.uri' is not a Redis URI")
+                .contains("Locker 'main': 'redis.main.uri' has no scheme (it must begin with redis://, rediss:// or "
+                        + "redis-sentinel://): 'redis//:****@localhost:6379'")
                 .doesNotContain("hunter2");
     }
 
