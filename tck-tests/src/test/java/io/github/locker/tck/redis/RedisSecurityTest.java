@@ -15,6 +15,7 @@ import io.github.locker.tck.servers.TlsFiles;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.logging.Level;
@@ -93,5 +94,26 @@ class RedisSecurityTest {
             everything.append(logs.text());
         }
         assertThat(everything.toString()).doesNotContain(PASSWORD).doesNotContain(wrong);
+    }
+
+    @Test
+    void malformedValuesThatCarryAPasswordShowItNowhere() {
+        String secret = "secret-" + UUID.randomUUID();
+        List<String> malformed = List.of("redis//:" + secret + "@127.0.0.1:6379", "redis://:" + secret + "@127.0.0.1:abc",
+                "redis:/" + secret + "@127.0.0.1", "http://alice:" + secret + "@127.0.0.1:6379",
+                "redis://:" + secret + "@127.0.0.1:6379?timeout=x", "redis://:pa/" + secret + "@127.0.0.1:6379");
+        StringBuilder everything = new StringBuilder();
+        try (LogCapture logs = LogCapture.start(Level.FINE, "")) {
+            for (String uri : malformed) {
+                Map<String, String> section = Map.of("uri", uri, "password", secret);
+                everything.append(BackendConfig.of("redis", "secure", section)).append('\n');
+                everything.append(String.join("\n", LockerDriver.find("redis").orElseThrow()
+                        .check(BackendConfig.of("redis", "secure", section)))).append('\n');
+                assertThatThrownBy(() -> connect(section)).isInstanceOf(IllegalArgumentException.class)
+                        .satisfies(failure -> everything.append(LogCapture.chain(failure)));
+            }
+            everything.append(logs.text());
+        }
+        assertThat(everything.toString()).as("what was shown").contains("redis.secure.uri").doesNotContain(secret);
     }
 }
