@@ -6,7 +6,6 @@ import io.github.locker.LockLostException;
 import io.github.locker.LockOptions;
 import io.github.locker.Locked;
 import io.github.locker.Locker;
-import io.github.locker.core.Durations;
 import jakarta.annotation.Priority;
 import jakarta.inject.Inject;
 import jakarta.interceptor.AroundInvoke;
@@ -14,7 +13,6 @@ import jakarta.interceptor.Interceptor;
 import jakarta.interceptor.InvocationContext;
 import java.lang.reflect.Method;
 import java.lang.reflect.Parameter;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -71,7 +69,7 @@ public class LockedInterceptor {
      */
     @AroundInvoke
     public Object runLocked(InvocationContext invocation) throws Exception {
-        LockedCall call = calls.computeIfAbsent(invocation.getMethod(), method -> plan(method, invocation.getTarget()));
+        LockedCall call = calls.computeIfAbsent(invocation.getMethod(), method -> plan(method, invocation.getTarget().getClass()));
         String key = call.key(invocation.getParameters());
         switch (call.result()) {
             case STAGE:
@@ -222,33 +220,22 @@ public class LockedInterceptor {
         }
     }
 
-    private LockedCall plan(Method method, Object target) {
-        Locked locked = Optional.ofNullable(method.getAnnotation(Locked.class))
-                .orElseGet(() -> target.getClass().getAnnotation(Locked.class));
-        if (locked == null) {
-            locked = method.getDeclaringClass().getAnnotation(Locked.class);
-        }
-        Locker locker = registry.resolve(locked.locker());
-        LockOptions options = locker.defaultOptions();
-        if (!locked.leaseTime().isEmpty()) {
-            options = options.withLeaseTime(Durations.parse(locked.leaseTime(), "leaseTime"));
-        }
-        if (!locked.waitTime().isEmpty()) {
-            options = options.withWaitTime(Durations.parse(locked.waitTime(), "waitTime"));
-        }
-        if (!locked.keepAlive()) {
-            options = options.withKeepAlive(false);
-        }
-        if (locked.onContention() == Locked.Contention.FAIL
-                || locked.onContention() == Locked.Contention.SKIP && options.waitTime().isEmpty()) {
-            options = options.withWaitTime(Duration.ZERO).withRetry(0, Duration.ZERO);
-        }
+    /**
+     * @param beanClass the class of the intercepted instance (the container's subclass of the bean
+     *     class, which inherits its {@code @Locked})
+     */
+    private LockedCall plan(Method method, Class<?> beanClass) {
+        // an intercepted method is a business method: the class's binding applies to it
+        LockedSpec spec = LockedSpec.governing(method.getAnnotation(Locked.class), beanClass.getAnnotation(Locked.class), true)
+                .map(LockedSpec::of).orElseThrow(() -> new IllegalStateException("@Locked interceptor called for '"
+                        + method + "', which has no @Locked on it or on " + beanClass.getName()));
+        Locker locker = registry.resolve(spec.locker());
         String where = method.getDeclaringClass().getSimpleName() + "#" + method.getName();
-        KeyTemplate template = locked.key().isEmpty() ? null : KeyTemplate.parse(locked.key());
+        KeyTemplate template = spec.key().isEmpty() ? null : KeyTemplate.parse(spec.key());
         String fixedKey = method.getDeclaringClass().getName() + "." + method.getName();
         List<String> parameterNames = Arrays.stream(method.getParameters()).map(Parameter::getName).toList();
-        return new LockedCall(where, locker, options, locked.onContention(), template, fixedKey, parameterNames,
-                method.getReturnType());
+        return new LockedCall(where, locker, spec.options(locker.defaultOptions()), spec.onContention(), template, fixedKey,
+                parameterNames, method.getReturnType());
     }
 
     /** Everything about one {@code @Locked} method that does not change between calls. */
