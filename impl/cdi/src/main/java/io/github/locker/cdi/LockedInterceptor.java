@@ -3,24 +3,16 @@ package io.github.locker.cdi;
 import io.github.locker.Lock;
 import io.github.locker.LockException;
 import io.github.locker.LockLostException;
-import io.github.locker.LockOptions;
 import io.github.locker.Locked;
-import io.github.locker.Locker;
 import jakarta.annotation.Priority;
 import jakarta.inject.Inject;
 import jakarta.interceptor.AroundInvoke;
 import jakarta.interceptor.Interceptor;
 import jakarta.interceptor.InvocationContext;
-import java.lang.reflect.Method;
-import java.lang.reflect.Parameter;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 
@@ -50,11 +42,7 @@ public class LockedInterceptor {
     /** Outside {@code @Transactional} ({@code Interceptor.Priority.PLATFORM_BEFORE + 200}). */
     public static final int PRIORITY = Interceptor.Priority.PLATFORM_BEFORE + 100;
 
-    private static final Map<Class<?>, Object> ZEROES = Map.of(boolean.class, false, char.class, '\0',
-            byte.class, (byte) 0, short.class, (short) 0, int.class, 0, long.class, 0L, float.class, 0f, double.class, 0d);
-
     private final LockerRegistry registry;
-    private final Map<Method, LockedCall> calls = new ConcurrentHashMap<>();
 
     /** @param registry the application's lockers */
     @Inject
@@ -69,7 +57,7 @@ public class LockedInterceptor {
      */
     @AroundInvoke
     public Object runLocked(InvocationContext invocation) throws Exception {
-        LockedCall call = calls.computeIfAbsent(invocation.getMethod(), method -> plan(method, invocation.getTarget().getClass()));
+        LockedCall call = registry.call(invocation.getTarget().getClass(), invocation.getMethod());
         String key = call.key(invocation.getParameters());
         switch (call.result()) {
             case STAGE:
@@ -217,45 +205,6 @@ public class LockedInterceptor {
             lock.unlock();
         } catch (RuntimeException unlockFailure) {
             failure.addSuppressed(unlockFailure);
-        }
-    }
-
-    /**
-     * @param beanClass the class of the intercepted instance (the container's subclass of the bean
-     *     class, which inherits its {@code @Locked})
-     */
-    private LockedCall plan(Method method, Class<?> beanClass) {
-        // an intercepted method is a business method: the class's binding applies to it
-        LockedSpec spec = LockedSpec.governing(method.getAnnotation(Locked.class), beanClass.getAnnotation(Locked.class), true)
-                .map(LockedSpec::of).orElseThrow(() -> new IllegalStateException("@Locked interceptor called for '"
-                        + method + "', which has no @Locked on it or on " + beanClass.getName()));
-        Locker locker = registry.resolve(spec.locker());
-        String where = method.getDeclaringClass().getSimpleName() + "#" + method.getName();
-        KeyTemplate template = spec.key().isEmpty() ? null : KeyTemplate.parse(spec.key());
-        String fixedKey = method.getDeclaringClass().getName() + "." + method.getName();
-        List<String> parameterNames = Arrays.stream(method.getParameters()).map(Parameter::getName).toList();
-        return new LockedCall(where, locker, spec.options(locker.defaultOptions()), spec.onContention(), template, fixedKey,
-                parameterNames, method.getReturnType());
-    }
-
-    /** Everything about one {@code @Locked} method that does not change between calls. */
-    private record LockedCall(String where, Locker locker, LockOptions options, Locked.Contention contention,
-            KeyTemplate template, String fixedKey, List<String> parameterNames, Class<?> returnType) {
-
-        String key(Object[] arguments) {
-            return template == null ? fixedKey : template.render(arguments, parameterNames);
-        }
-
-        ResultKind result() {
-            return ResultKind.of(returnType);
-        }
-
-        /** What a skipped call returns: nothing, in the return type's own way. */
-        Object nothing() {
-            if (returnType == Optional.class) {
-                return Optional.empty();
-            }
-            return ZEROES.get(returnType);
         }
     }
 }
