@@ -27,7 +27,11 @@ import java.time.Duration;
  *       configuration) stops its loops the same way first.</li>
  *   <li><b>A failing body does not end the leadership.</b> An exception from the body is logged
  *       and the next iteration follows after the interval, but not sooner than one second later.
- *       An {@link Error} ends the loop and releases the lock.</li>
+ *       An {@link Error} is not handled: it ends the loop, the lock is released, and the Error is
+ *       rethrown on the loop's thread, so it reaches that thread's
+ *       {@linkplain Thread.UncaughtExceptionHandler uncaught-exception handler} (by default the
+ *       JVM's, which prints it), as an Error from any thread's {@code run()} would. The loop is
+ *       {@linkplain #isStopped() stopped} by then.</li>
  * </ul>
  *
  * <p>The loop runs on a daemon thread of its own, named after the locker and key. It does not

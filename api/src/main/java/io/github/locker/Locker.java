@@ -246,7 +246,9 @@ public interface Locker {
      *     ends), then the nodes contend again.
      * @param interval the pause between two iterations while leading; zero for none
      * @param body one iteration, given the lock it runs under (for its fencing token); it should
-     *     return promptly when its thread is interrupted
+     *     return promptly when its thread is interrupted. An exception it throws is logged and the
+     *     leadership goes on; an {@link Error} ends the loop and goes to the loop thread's
+     *     uncaught-exception handler
      * @return the running loop, to stop it
      * @throws IllegalArgumentException when the key, options or interval are invalid, or body is null
      */

@@ -223,6 +223,9 @@ public abstract class SingleJvmLockerContract {
         assertThat(lock.unlock()).as("a second unlock").isFalse();
         Optional<Lock> again = locker.tryLock(key);
         assertThat(again).isPresent();
+        assertThat(again.get().isHeld()).isTrue();
+        assertThat(again.get().fencingToken()).as("a fresh acquisition on the thread that took the released lock")
+                .isGreaterThan(lock.fencingToken());
         again.get().unlock();
     }
 

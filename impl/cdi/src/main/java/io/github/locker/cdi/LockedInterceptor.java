@@ -3,26 +3,16 @@ package io.github.locker.cdi;
 import io.github.locker.Lock;
 import io.github.locker.LockException;
 import io.github.locker.LockLostException;
-import io.github.locker.LockOptions;
 import io.github.locker.Locked;
-import io.github.locker.Locker;
-import io.github.locker.core.Durations;
 import jakarta.annotation.Priority;
 import jakarta.inject.Inject;
 import jakarta.interceptor.AroundInvoke;
 import jakarta.interceptor.Interceptor;
 import jakarta.interceptor.InvocationContext;
-import java.lang.reflect.Method;
-import java.lang.reflect.Parameter;
-import java.time.Duration;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 
@@ -52,11 +42,7 @@ public class LockedInterceptor {
     /** Outside {@code @Transactional} ({@code Interceptor.Priority.PLATFORM_BEFORE + 200}). */
     public static final int PRIORITY = Interceptor.Priority.PLATFORM_BEFORE + 100;
 
-    private static final Map<Class<?>, Object> ZEROES = Map.of(boolean.class, false, char.class, '\0',
-            byte.class, (byte) 0, short.class, (short) 0, int.class, 0, long.class, 0L, float.class, 0f, double.class, 0d);
-
     private final LockerRegistry registry;
-    private final Map<Method, LockedCall> calls = new ConcurrentHashMap<>();
 
     /** @param registry the application's lockers */
     @Inject
@@ -71,7 +57,7 @@ public class LockedInterceptor {
      */
     @AroundInvoke
     public Object runLocked(InvocationContext invocation) throws Exception {
-        LockedCall call = calls.computeIfAbsent(invocation.getMethod(), method -> plan(method, invocation.getTarget()));
+        LockedCall call = registry.call(invocation.getTarget().getClass(), invocation.getMethod());
         String key = call.key(invocation.getParameters());
         switch (call.result()) {
             case STAGE:
@@ -219,56 +205,6 @@ public class LockedInterceptor {
             lock.unlock();
         } catch (RuntimeException unlockFailure) {
             failure.addSuppressed(unlockFailure);
-        }
-    }
-
-    private LockedCall plan(Method method, Object target) {
-        Locked locked = Optional.ofNullable(method.getAnnotation(Locked.class))
-                .orElseGet(() -> target.getClass().getAnnotation(Locked.class));
-        if (locked == null) {
-            locked = method.getDeclaringClass().getAnnotation(Locked.class);
-        }
-        Locker locker = registry.resolve(locked.locker());
-        LockOptions options = locker.defaultOptions();
-        if (!locked.leaseTime().isEmpty()) {
-            options = options.withLeaseTime(Durations.parse(locked.leaseTime(), "leaseTime"));
-        }
-        if (!locked.waitTime().isEmpty()) {
-            options = options.withWaitTime(Durations.parse(locked.waitTime(), "waitTime"));
-        }
-        if (!locked.keepAlive()) {
-            options = options.withKeepAlive(false);
-        }
-        if (locked.onContention() == Locked.Contention.FAIL
-                || locked.onContention() == Locked.Contention.SKIP && options.waitTime().isEmpty()) {
-            options = options.withWaitTime(Duration.ZERO).withRetry(0, Duration.ZERO);
-        }
-        String where = method.getDeclaringClass().getSimpleName() + "#" + method.getName();
-        KeyTemplate template = locked.key().isEmpty() ? null : KeyTemplate.parse(locked.key());
-        String fixedKey = method.getDeclaringClass().getName() + "." + method.getName();
-        List<String> parameterNames = Arrays.stream(method.getParameters()).map(Parameter::getName).toList();
-        return new LockedCall(where, locker, options, locked.onContention(), template, fixedKey, parameterNames,
-                method.getReturnType());
-    }
-
-    /** Everything about one {@code @Locked} method that does not change between calls. */
-    private record LockedCall(String where, Locker locker, LockOptions options, Locked.Contention contention,
-            KeyTemplate template, String fixedKey, List<String> parameterNames, Class<?> returnType) {
-
-        String key(Object[] arguments) {
-            return template == null ? fixedKey : template.render(arguments, parameterNames);
-        }
-
-        ResultKind result() {
-            return ResultKind.of(returnType);
-        }
-
-        /** What a skipped call returns: nothing, in the return type's own way. */
-        Object nothing() {
-            if (returnType == Optional.class) {
-                return Optional.empty();
-            }
-            return ZEROES.get(returnType);
         }
     }
 }

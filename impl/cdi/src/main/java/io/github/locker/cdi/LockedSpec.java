@@ -1,16 +1,80 @@
 package io.github.locker.cdi;
 
+import io.github.locker.LockOptions;
 import io.github.locker.Locked;
+import io.github.locker.core.Durations;
+import jakarta.enterprise.lang.model.AnnotationInfo;
+import java.time.Duration;
+import java.util.Optional;
 
 /**
- * The members of one {@link Locked} annotation as plain values, so the same rules read it whether
- * it came from reflection (portable extension) or from the build-time model (CDI Lite).
+ * The {@link Locked} annotation that governs one method, as plain values, and what it means: the
+ * portable extension (reflection), the build-compatible one (the build-time model) and the
+ * interceptor all read it through here, so they agree on which annotation applies and on the
+ * options it gives.
  */
 record LockedSpec(String key, String locker, String waitTime, String leaseTime, boolean keepAlive,
         Locked.Contention onContention) {
 
+    /**
+     * Which annotation governs a method, whatever model the annotations come from: the method's
+     * own; else its class's, when the method is a business method (the only kind an interceptor
+     * binding on a class applies to); else none.
+     *
+     * @param <A> the annotation as the caller's model gives it
+     * @param onMethod the method's {@code @Locked}, or null
+     * @param onClass its bean class's {@code @Locked}, or null
+     * @param businessMethod whether the method is one the class's binding applies to
+     * @return the governing annotation, if any
+     */
+    static <A> Optional<A> governing(A onMethod, A onClass, boolean businessMethod) {
+        if (onMethod != null) {
+            return Optional.of(onMethod);
+        }
+        return businessMethod ? Optional.ofNullable(onClass) : Optional.empty();
+    }
+
+    /** @return the members of an annotation read by reflection */
     static LockedSpec of(Locked locked) {
         return new LockedSpec(locked.key(), locked.locker(), locked.waitTime(), locked.leaseTime(), locked.keepAlive(),
                 locked.onContention());
+    }
+
+    /** @return the members of an annotation from the build-time model, which omits those left at their default */
+    static LockedSpec of(AnnotationInfo locked) {
+        return new LockedSpec(string(locked, "key"), string(locked, "locker"), string(locked, "waitTime"),
+                string(locked, "leaseTime"), !locked.hasMember("keepAlive") || locked.member("keepAlive").asBoolean(),
+                locked.hasMember("onContention") ? locked.member("onContention").asEnum(Locked.Contention.class)
+                        : Locked.Contention.WAIT);
+    }
+
+    /**
+     * The options of a call: the locker's defaults, with what the annotation sets. FAIL, and SKIP
+     * without a wait time of its own, make one attempt.
+     *
+     * @param defaults the locker's default options
+     * @return the options to acquire with
+     * @throws IllegalArgumentException when a duration is not readable (the deployment rules refuse it first)
+     */
+    LockOptions options(LockOptions defaults) {
+        LockOptions options = defaults;
+        if (!leaseTime.isEmpty()) {
+            options = options.withLeaseTime(Durations.parse(leaseTime, "leaseTime"));
+        }
+        if (!waitTime.isEmpty()) {
+            options = options.withWaitTime(Durations.parse(waitTime, "waitTime"));
+        }
+        if (!keepAlive) {
+            options = options.withKeepAlive(false);
+        }
+        if (onContention == Locked.Contention.FAIL
+                || onContention == Locked.Contention.SKIP && options.waitTime().isEmpty()) {
+            options = options.withWaitTime(Duration.ZERO).withRetry(0, Duration.ZERO);
+        }
+        return options;
+    }
+
+    private static String string(AnnotationInfo annotation, String member) {
+        return annotation.hasMember(member) ? annotation.member(member).asString() : "";
     }
 }

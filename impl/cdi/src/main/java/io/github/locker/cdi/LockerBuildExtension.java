@@ -70,12 +70,9 @@ public class LockerBuildExtension implements BuildCompatibleExtension {
             ClassInfo type = bean.declaringClass();
             AnnotationInfo onType = type.annotation(Locked.class);
             for (MethodInfo method : type.methods()) {
-                AnnotationInfo locked = method.hasAnnotation(Locked.class) ? method.annotation(Locked.class)
-                        : onType != null && isBusinessMethod(method) ? onType : null;
-                if (locked != null) {
-                    lockedMethods.add(new LockedMethod(describe(method), spec(locked),
-                            method.parameters().stream().map(ParameterInfo::name).toList(), name(method.returnType())));
-                }
+                LockedSpec.governing(method.annotation(Locked.class), onType, isBusinessMethod(method)).map(LockedSpec::of)
+                        .ifPresent(spec -> lockedMethods.add(new LockedMethod(describe(method), spec,
+                                method.parameters().stream().map(ParameterInfo::name).toList(), name(method.returnType()))));
             }
         }
     }
@@ -136,17 +133,6 @@ public class LockerBuildExtension implements BuildCompatibleExtension {
                 .map(named -> Optional.ofNullable(named.value()).map(AnnotationMember::asString).orElse(""))
                 .map(value -> value.isEmpty() && point.declaration().isField() ? point.declaration().asField().name() : value)
                 .orElse(null);
-    }
-
-    private static LockedSpec spec(AnnotationInfo locked) {
-        return new LockedSpec(string(locked, "key"), string(locked, "locker"), string(locked, "waitTime"),
-                string(locked, "leaseTime"), !locked.hasMember("keepAlive") || locked.member("keepAlive").asBoolean(),
-                locked.hasMember("onContention") ? locked.member("onContention").asEnum(Locked.Contention.class)
-                        : Locked.Contention.WAIT);
-    }
-
-    private static String string(AnnotationInfo annotation, String member) {
-        return annotation.hasMember(member) ? annotation.member(member).asString() : "";
     }
 
     private static boolean isBusinessMethod(MethodInfo method) {

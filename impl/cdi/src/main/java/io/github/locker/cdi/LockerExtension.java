@@ -72,14 +72,11 @@ public class LockerExtension implements Extension {
         }
         Locked onType = type.getAnnotation(Locked.class);
         for (AnnotatedMethod<? super T> method : type.getMethods()) {
-            Locked locked = method.isAnnotationPresent(Locked.class) ? method.getAnnotation(Locked.class)
-                    : onType != null && isBusinessMethod(method.getJavaMember()) ? onType : null;
-            if (locked != null) {
-                Method member = method.getJavaMember();
-                lockedMethods.add(new LockedMethod(describe(member), LockedSpec.of(locked),
-                        Arrays.stream(member.getParameters()).map(Parameter::getName).toList(),
-                        member.getReturnType().getName()));
-            }
+            Method member = method.getJavaMember();
+            LockedSpec.governing(method.getAnnotation(Locked.class), onType, isBusinessMethod(member)).map(LockedSpec::of)
+                    .ifPresent(spec -> lockedMethods.add(new LockedMethod(describe(member), spec,
+                            Arrays.stream(member.getParameters()).map(Parameter::getName).toList(),
+                            member.getReturnType().getName())));
         }
     }
 

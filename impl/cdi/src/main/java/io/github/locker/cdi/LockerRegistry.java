@@ -13,6 +13,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.spi.DeploymentException;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +36,12 @@ public class LockerRegistry {
     private final DeploymentRules rules;
     private final Map<String, LockerBackend> backendsBySection = new ConcurrentHashMap<>();
     private final Map<String, Locker> lockersByName = new ConcurrentHashMap<>();
+    /**
+     * The plans of {@code @Locked} methods, by the intercepted instance's class, then method: held
+     * here, for the application, because the container makes an interceptor instance per bean
+     * instance (every {@code @Dependent} or request-scoped bean would plan its calls again).
+     */
+    private final Map<Class<?>, Map<Method, LockedCall>> callsByClass = new ConcurrentHashMap<>();
 
     /** Fired by the lockers on their own callback threads, never a driver's: a slow observer cannot hold up renewals. */
     private final Event<LockLost> lossEvents;
@@ -120,8 +127,20 @@ public class LockerRegistry {
                 Problems.noDefaultLocker("A @Locked method", configuration.lockers().keySet()))));
     }
 
+    /**
+     * @param beanClass the class of the intercepted instance
+     * @param method the intercepted {@code @Locked} method
+     * @return the plan of that method's calls, made on its first call
+     * @throws IllegalArgumentException when its locker does not resolve (the deployment rules refuse it first)
+     */
+    LockedCall call(Class<?> beanClass, Method method) {
+        return callsByClass.computeIfAbsent(beanClass, type -> new ConcurrentHashMap<>())
+                .computeIfAbsent(method, planned -> LockedCall.plan(planned, beanClass, this));
+    }
+
     @PreDestroy
     void close() {
+        callsByClass.clear();
         backendsBySection.values().forEach(LockerBackend::close);
         backendsBySection.clear();
         lockersByName.clear();

@@ -13,11 +13,11 @@ import io.github.locker.spi.LockEngine;
 import io.github.locker.spi.Lease;
 import io.github.locker.spi.AcquisitionListener;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicReference;
@@ -46,8 +46,14 @@ final class CoreLocker implements Locker {
     private final Consumer<LockLost> onLost;
     private final LeaderLoops loops;
     private final LockerMetrics metrics;
-    /** Locks this thread holds on this locker, by key: the reentrancy count lives here, not on the backend. */
-    private final ThreadLocal<Map<String, Holding>> holdingsOfThread = ThreadLocal.withInitial(HashMap::new);
+    /**
+     * Locks each thread holds on this locker, by key: the reentrancy count lives here, not on the
+     * backend. Concurrent maps, one per thread, so that the thread that closes a lock's last handle
+     * (any thread may) takes it out of its acquirer's map; otherwise a lock taken on a pooled thread
+     * and released elsewhere would stay there for the thread's life. Only the owner and a releasing
+     * thread ever touch one map: no lock shared between threads.
+     */
+    private final ThreadLocal<Map<String, Holding>> holdingsOfThread = ThreadLocal.withInitial(ConcurrentHashMap::new);
 
     /**
      * @param name the locker's name, for messages
@@ -235,15 +241,10 @@ final class CoreLocker implements Locker {
             if (held.enterAgain()) {
                 return new LockHandle(key, held);
             }
-            holdings.remove(key);
+            holdings.remove(key, held); // lost, or released elsewhere just now
         }
-        Thread acquirer = Thread.currentThread();
-        Holding acquired = await(key, acquireNew(key, options, released -> {
-            // Another thread may close the last handle; only the acquiring thread may touch its own map.
-            if (Thread.currentThread() == acquirer) {
-                holdings.remove(key, released);
-            }
-        }, () -> { }, Runnable::run));
+        Holding acquired = await(key, acquireNew(key, options, released -> holdings.remove(key, released),
+                () -> { }, Runnable::run));
         if (acquired == null) {
             return null;
         }

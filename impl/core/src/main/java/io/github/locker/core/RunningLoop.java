@@ -176,10 +176,10 @@ final class RunningLoop implements LeaderLoop {
                     backoffNanos = Math.min(MAX_BACKOFF_NANOS, backoffNanos * 2);
                 }
             }
-        } catch (Error fatal) {
-            // the top of our own thread: nobody above would do more than log it
-            LOG.log(Level.SEVERE, "Leader loop '" + key + "' on " + locker + " ended: its body threw an Error", fatal);
         } finally {
+            // An Error (from the body, or the driver) is not ours to handle: the loop has released its lock on
+            // the way out (lead's finally) and now ends, and the Error goes on to this thread's uncaught-exception
+            // handler, as from any thread's run(), rather than into a log line nobody acts on.
             loops.forget(this);
             ended.countDown();
         }

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -231,6 +232,34 @@ public abstract class LeaderLoopContract {
                 .isGreaterThanOrEqualTo(Duration.ofSeconds(1));
         assertThat(tokens).as("the same leadership throughout").containsOnly(tokens.get(0));
         assertThat(loop.isLeader()).isTrue();
+    }
+
+    @Test
+    void anErrorInTheBodyEndsTheLoopReleasesTheLockAndReachesTheThreadsUncaughtExceptionHandler() throws Exception {
+        CompletableFuture<Throwable> uncaught = new CompletableFuture<>();
+        Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
+        Thread.setDefaultUncaughtExceptionHandler((thread, failure) -> {
+            if (thread.getName().startsWith("locker-loop-")) {
+                uncaught.complete(failure);
+            } else if (previous != null) {
+                previous.uncaughtException(thread, failure);
+            }
+        });
+        try {
+            Error fatal = new StackOverflowError("the body's Error, on purpose");
+            LeaderLoop loop = start(node("a"), LONG_LEASE, Duration.ZERO, lock -> {
+                throw fatal;
+            });
+
+            assertThat(uncaught.get(10, TimeUnit.SECONDS)).as("the Error, on the loop thread's handler").isSameAs(fatal);
+            assertThat(loop.isStopped()).as("ended before the handler saw the Error").isTrue();
+            assertThat(loop.isLeader()).isFalse();
+            try (Lock other = node("c").tryLock(key).orElseThrow(() -> new AssertionError("the lock is still held"))) {
+                assertThat(other.isHeld()).isTrue();
+            }
+        } finally {
+            Thread.setDefaultUncaughtExceptionHandler(previous);
+        }
     }
 
     @Test
