@@ -20,6 +20,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -305,7 +306,7 @@ final class CoreLocker implements Locker {
 
     /** On the callback executor: first the holder's own reaction (a leader loop interrupting its body), then the listeners. */
     private void tellLoss(String key, Holding holding, String reason, Throwable cause, Runnable alsoOnLost) {
-        threads.callbacks().execute(() -> {
+        Runnable tell = () -> {
             metrics.lost();
             alsoOnLost.run();
             try {
@@ -313,7 +314,13 @@ final class CoreLocker implements Locker {
             } catch (RuntimeException listenerFailure) {
                 LOG.log(Level.WARNING, "A LockLost listener of locker '" + name + "' failed", listenerFailure);
             }
-        });
+        };
+        try {
+            threads.callbacks().execute(tell);
+        } catch (RejectedExecutionException closed) {
+            // the backend closed under a lock still held (an unlock after shutdown): told here, not thrown at the caller
+            tell.run();
+        }
     }
 
     LockEngine engine() {

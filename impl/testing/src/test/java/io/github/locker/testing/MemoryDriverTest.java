@@ -130,4 +130,15 @@ class MemoryDriverTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("'memory." + instance + ".uri' is not a setting of the memory driver, which takes none: remove it");
     }
+
+    @Test
+    void anUnlockAfterTheBackendClosedAnswersFalseAndTellsTheLossInsteadOfThrowing() throws Exception {
+        Locker locker = newLocker();
+        Lock lock = locker.lock("shutdown");
+
+        backends.get(0).close();
+
+        assertThat(lock.unlock()).as("the close released it, not this unlock").isFalse();
+        assertThat(losses.poll(5, TimeUnit.SECONDS)).isNotNull();
+    }
 }
