@@ -21,11 +21,12 @@ class RedisAndEtcdConsumerTest {
         try (Servers.Server redis = Servers.redis();
                 Servers.Server etcd = Servers.etcd();
                 WeldContainer application = Application.boot(Map.of(
-                        "locker.redis.driver", "redis", "redis.redis.uri", redis.address(),
+                        "locker.default.driver", "redis", "redis.default.uri", redis.address(),
                         "locker.etcd.driver", "etcd", "etcd.etcd.endpoints", etcd.address()))) {
-            TwoBackendJobs jobs = application.select(TwoBackendJobs.class).get();
-            assertFalse(jobs.onRedis("nightly"), "another thread took the Redis lock the @Locked method held");
-            assertFalse(jobs.onEtcd("nightly"), "another thread took the etcd lock the @Locked method held");
+            assertFalse(application.select(NightlyJob.class).get().runAlone("nightly"),
+                    "another thread took the Redis lock the @Locked method held");
+            assertFalse(application.select(EtcdJob.class).get().runAlone("nightly"),
+                    "another thread took the etcd lock the @Locked method held");
         }
     }
 }

@@ -1,11 +1,13 @@
 package io.github.locker.core;
 
+import io.github.locker.spi.BackendConfig;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Catches misspelt setting names at deployment: a name a section does not know is reported with
@@ -31,6 +33,35 @@ public final class SettingNames {
                         .map(meant -> ": did you mean '" + where + "." + meant + "'?")
                         .orElse(": remove it (its settings are " + known.stream().sorted().toList() + ")")));
         return problems;
+    }
+
+    /**
+     * What a driver's {@code check} answers: the section's unknown names, then the problem its
+     * parser found.
+     *
+     * @param config the section
+     * @param known the names it takes
+     * @param parse reads the section, throwing {@link IllegalArgumentException} with the fix
+     * @return one sentence per problem; empty when usable
+     */
+    public static List<String> problemsOf(BackendConfig config, Set<String> known, Consumer<BackendConfig> parse) {
+        List<String> problems = new ArrayList<>(unknown(config.section(), config.properties().keySet(), known));
+        try {
+            parse.accept(config);
+        } catch (IllegalArgumentException problem) {
+            problems.add(problem.getMessage());
+        }
+        return problems;
+    }
+
+    /**
+     * @param problems what a driver's {@code check} found
+     * @throws IllegalArgumentException with every problem, when there is one
+     */
+    public static void requireNone(List<String> problems) {
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", problems));
+        }
     }
 
     /**

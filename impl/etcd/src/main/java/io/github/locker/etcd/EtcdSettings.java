@@ -29,13 +29,7 @@ record EtcdSettings(List<URI> endpoints, Optional<String> username, Optional<Str
             "tls.key-file", "timeout");
 
     static List<String> problems(BackendConfig config) {
-        List<String> problems = new ArrayList<>(SettingNames.unknown(config.section(), config.properties().keySet(), SETTINGS));
-        try {
-            parse(config);
-        } catch (IllegalArgumentException problem) {
-            problems.add(problem.getMessage());
-        }
-        return problems;
+        return SettingNames.problemsOf(config, SETTINGS, EtcdSettings::parse);
     }
 
     static EtcdSettings parse(BackendConfig config) {

@@ -26,13 +26,7 @@ record RedisSettings(String section, List<RedisURI> uris, boolean cluster, Durat
     static final Set<String> SETTINGS = Set.of("uri", "cluster", "username", "password", "tls.ca-file", "timeout");
 
     static List<String> problems(BackendConfig config) {
-        List<String> problems = new ArrayList<>(SettingNames.unknown(config.section(), config.properties().keySet(), SETTINGS));
-        try {
-            parse(config);
-        } catch (IllegalArgumentException problem) {
-            problems.add(problem.getMessage());
-        }
-        return problems;
+        return SettingNames.problemsOf(config, SETTINGS, RedisSettings::parse);
     }
 
     static RedisSettings parse(BackendConfig config) {

@@ -1,5 +1,6 @@
 package io.github.locker.testing;
 
+import io.github.locker.core.SettingNames;
 import io.github.locker.spi.BackendConfig;
 import io.github.locker.spi.LockerBackend;
 import io.github.locker.spi.LockerDriver;
@@ -40,10 +41,7 @@ public final class MemoryDriver implements LockerDriver {
 
     @Override
     public LockerBackend connect(BackendConfig config) {
-        List<String> problems = check(config);
-        if (!problems.isEmpty()) {
-            throw new IllegalArgumentException(String.join("; ", problems));
-        }
+        SettingNames.requireNone(check(config));
         return new MemoryBackend(config.id(), MemoryStore.named(config.id()));
     }
 }

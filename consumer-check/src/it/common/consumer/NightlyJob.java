@@ -5,6 +5,7 @@ import io.github.locker.Locker;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+/** A job on the default locker: the one locker configured, or the one named {@code default}. */
 @ApplicationScoped
 public class NightlyJob {
     @Inject

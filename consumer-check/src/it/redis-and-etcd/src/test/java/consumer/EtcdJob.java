@@ -6,24 +6,16 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
+/** A job on the locker named {@code etcd}, beside the default one on Redis. */
 @ApplicationScoped
-public class TwoBackendJobs {
-    @Inject
-    @Named("redis")
-    Locker redis;
+public class EtcdJob {
     @Inject
     @Named("etcd")
     Locker etcd;
 
-    /** @return whether another thread could take the Redis lock while this method held it */
-    @Locked(locker = "redis", key = "job:{name}")
-    public boolean onRedis(String name) {
-        return Application.fromAnotherThread(() -> redis.tryLock("job:" + name).isPresent());
-    }
-
     /** @return whether another thread could take the etcd lock while this method held it */
     @Locked(locker = "etcd", key = "job:{name}")
-    public boolean onEtcd(String name) {
+    public boolean runAlone(String name) {
         return Application.fromAnotherThread(() -> etcd.tryLock("job:" + name).isPresent());
     }
 }
