@@ -15,12 +15,11 @@ case "$backend" in
   redis|etcd) ;;
   *) echo "usage: $0 [redis|etcd]" >&2; exit 2 ;;
 esac
-for tool in java mvn redis-server; do
-  command -v "$tool" >/dev/null || { echo "$tool is not installed; see README.md, Set-up" >&2; exit 1; }
+source scripts/servers.sh
+for tool in java mvn; do
+  command -v "$tool" >/dev/null || { echo "$tool is not installed: the demo needs JDK 17+ and Maven 3.6.3+" >&2; exit 1; }
 done
-if [ "$backend" = etcd ] && ! command -v etcd >/dev/null; then
-  echo "etcd is not installed. Install it with: sudo apt-get install -y etcd-server" >&2; exit 1
-fi
+if [ "$backend" = etcd ]; then require_servers redis-server etcd-server; else require_servers redis-server; fi
 
 started=$SECONDS
 say() { printf '[%3ds] %s\n' "$((SECONDS - started))" "$*"; }
