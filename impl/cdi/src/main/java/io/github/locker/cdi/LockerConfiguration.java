@@ -76,10 +76,18 @@ final class LockerConfiguration {
         return new LockerConfiguration(lockers, problems);
     }
 
+    // other properties that merely start with "locker." (an application's own) are left alone
+    private static boolean looksLikeALockerSetting(String property) {
+        String rest = property.substring(PREFIX.length());
+        int lastDot = rest.lastIndexOf('.');
+        return lastDot > 0 && SettingNames.closest(rest.substring(lastDot + 1), SETTINGS).isPresent();
+    }
+
     /**
      * @return a problem for every {@code locker.*} property that is no setting of a configured
      *     locker: a misspelt setting (with the one meant), or a locker without its driver
      */
+
     private static List<String> unknownSettings(List<String> names, Set<String> lockerNames) {
         List<String> problems = new ArrayList<>();
         Map<String, Set<String>> settingsByLocker = new TreeMap<>();
@@ -93,7 +101,7 @@ final class LockerConfiguration {
             if (owner.isPresent()) {
                 settingsByLocker.computeIfAbsent(owner.get(), unused -> new TreeSet<>())
                         .add(property.substring(PREFIX.length() + owner.get().length() + 1));
-            } else {
+            } else if (looksLikeALockerSetting(property)) {
                 problems.add(Problems.orphanSetting(property));
             }
         }

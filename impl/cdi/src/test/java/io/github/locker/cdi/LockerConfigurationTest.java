@@ -65,5 +65,7 @@ class LockerConfigurationTest {
                 .containsExactly("'locker.orders.drivr' belongs to no configured locker: did you mean 'locker.orders.driver'?");
         assertThat(read(Map.of("locker.a.driver", "memory", "locker.a.b.driver", "memory", "locker.a.b.lease-time", "5s"))
                 .problems()).as("a longer configured name owns its settings").isEmpty();
+        assertThat(read(Map.of("locker.main.driver", "memory", "locker.version", "2", "locker.ui.colour", "blue")).problems())
+                .as("an application's own locker.* properties that name no setting").isEmpty();
     }
 }

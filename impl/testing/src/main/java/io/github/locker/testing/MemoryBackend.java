@@ -32,6 +32,7 @@ final class MemoryBackend implements LockerBackend {
                 + "see them. It is for tests; between nodes use the redis or etcd driver.", id);
     }
 
+    // snippet:backend:start
     @Override
     public Locker locker(String name, LockOptions defaults, String keyPrefix, Consumer<LockLost> onLost) {
         return runtime.locker(name, defaults, new MemoryEngine(this, keyPrefix), onLost);
@@ -54,6 +55,7 @@ final class MemoryBackend implements LockerBackend {
         List.copyOf(held).forEach(MemoryLease::release);
         runtime.close();
     }
+    // snippet:backend:end
 
     MemoryStore store() {
         return store;

@@ -6,6 +6,7 @@ import io.github.locker.tck.TckBackend;
 import io.github.locker.tck.servers.RedisServer;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+// snippet:tck:start
 class RedisLockerTest extends LockerContract {
     @RegisterExtension
     static final RedisServer REDIS = new RedisServer();
@@ -15,3 +16,4 @@ class RedisLockerTest extends LockerContract {
         return new RedisTckBackend(REDIS);
     }
 }
+// snippet:tck:end
