@@ -68,7 +68,8 @@ public abstract class DeploymentValidationContract {
 
     @Deployment(name = "bad-key-prefixes", managed = false)
     static JavaArchive badKeyPrefixes() {
-        return deployment(REDIS_MAIN + "locker.main.key-prefix={main}:\n"
+        // connect-at-startup: the configuration is reported as such, before any connection is tried
+        return deployment(REDIS_MAIN + "locker.main.key-prefix={main}:\nlocker.main.connect-at-startup=true\n"
                 + "locker.other.driver=etcd\netcd.other.endpoints=http://127.0.0.1:2379\nlocker.other.key-prefix=a/b\n"
                 + "locker.other.lease-tme=10s\nlocker.third.drivr=redis\n");
     }
@@ -121,7 +122,8 @@ public abstract class DeploymentValidationContract {
                         + "a hash tag (was '{main}:')")
                 .contains("'locker.other.key-prefix' is invalid: may end with '/' but not contain one (was 'a/b')")
                 .contains("'locker.other.lease-tme' is not a setting of locker.other: did you mean 'locker.other.lease-time'?")
-                .contains("'locker.third.drivr' belongs to no configured locker: did you mean 'locker.third.driver'?");
+                .contains("'locker.third.drivr' belongs to no configured locker: did you mean 'locker.third.driver'?")
+                .doesNotContain("connect");
     }
 
     @Test
