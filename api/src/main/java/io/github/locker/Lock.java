@@ -45,6 +45,22 @@ public interface Lock extends AutoCloseable {
     boolean unlock();
 
     /**
+     * Moves the end of a lock held with keep-alive off to {@code leaseTime} from now (ShedLock's
+     * {@code LockExtender}), for work that turns out to take longer than its lease. The fencing
+     * token does not change. A lock that is no longer ours stays lost.
+     *
+     * @param leaseTime the new remaining lease, at least 1 ms; it may be shorter than what is left
+     * @return true when the lock was still ours and now ends {@code leaseTime} from now; false when
+     *     its lease had ended (nothing was changed on the backend)
+     * @throws IllegalArgumentException when {@code leaseTime} is null or shorter than 1 ms
+     * @throws IllegalStateException when the lock is kept alive (the keep-alive already renews it)
+     * @throws LockBackendException when the backend cannot be reached; the lease is then unchanged
+     */
+    default boolean extend(java.time.Duration leaseTime) {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot extend a lock");
+    }
+
+    /**
      * {@link #unlock()} without blocking: the release is sent at once and the stage completes with
      * its answer, on one of the locker's own threads (never a client's event loop). Unlocking a
      * handle twice, or after {@link #unlock()}, completes with false.

@@ -20,6 +20,8 @@ import java.util.Optional;
  *   <li><b>Retry</b> (default none): instead of waiting for a release, make {@code count} more
  *       attempts spaced by {@code interval}, as the older {@code SetRetry} did; a wait time, when
  *       set, still bounds the whole.</li>
+ *   <li><b>Hold at least</b> (default off): a lock released early stays held until this long
+ *       after its acquisition ({@link #withHoldAtLeast}).</li>
  * </ul>
  *
  * <p>Every invalid value is rejected with an {@link IllegalArgumentException} naming the
@@ -30,21 +32,23 @@ public final class LockOptions {
     public static final long DEFAULT_LEASE_SECONDS = 60;
 
     private static final LockOptions DEFAULTS =
-            new LockOptions(Duration.ofSeconds(DEFAULT_LEASE_SECONDS), true, null, 0, Duration.ZERO);
+            new LockOptions(Duration.ofSeconds(DEFAULT_LEASE_SECONDS), true, null, 0, Duration.ZERO, Duration.ZERO);
 
     private final Duration leaseTime;
     private final boolean keepAlive;
     private final Duration waitTime;
     private final int retryCount;
     private final Duration retryInterval;
+    private final Duration holdAtLeast;
 
     private LockOptions(Duration leaseTime, boolean keepAlive, Duration waitTime, int retryCount,
-            Duration retryInterval) {
+            Duration retryInterval, Duration holdAtLeast) {
         this.leaseTime = leaseTime;
         this.keepAlive = keepAlive;
         this.waitTime = waitTime;
         this.retryCount = retryCount;
         this.retryInterval = retryInterval;
+        this.holdAtLeast = holdAtLeast;
     }
 
     /** @return lease 60 s, keep-alive on, wait forever, no retry */
@@ -60,7 +64,9 @@ public final class LockOptions {
     public LockOptions withLeaseTime(Duration leaseTime) {
         requireArgument(leaseTime != null, "leaseTime must not be null");
         requireArgument(leaseTime.toMillis() >= 1, "leaseTime must be at least 1 ms, was %s", leaseTime);
-        return new LockOptions(leaseTime, keepAlive, waitTime, retryCount, retryInterval);
+        requireArgument(leaseTime.compareTo(holdAtLeast) >= 0, "leaseTime must not be shorter than holdAtLeast (%s), was %s",
+                holdAtLeast, leaseTime);
+        return new LockOptions(leaseTime, keepAlive, waitTime, retryCount, retryInterval, holdAtLeast);
     }
 
     /**
@@ -68,7 +74,7 @@ public final class LockOptions {
      * @return these options with that keep-alive setting
      */
     public LockOptions withKeepAlive(boolean keepAlive) {
-        return new LockOptions(leaseTime, keepAlive, waitTime, retryCount, retryInterval);
+        return new LockOptions(leaseTime, keepAlive, waitTime, retryCount, retryInterval, holdAtLeast);
     }
 
     /**
@@ -79,12 +85,12 @@ public final class LockOptions {
     public LockOptions withWaitTime(Duration waitTime) {
         requireArgument(waitTime != null, "waitTime must not be null (use waitForever())");
         requireArgument(!waitTime.isNegative(), "waitTime must not be negative, was %s", waitTime);
-        return new LockOptions(leaseTime, keepAlive, waitTime, retryCount, retryInterval);
+        return new LockOptions(leaseTime, keepAlive, waitTime, retryCount, retryInterval, holdAtLeast);
     }
 
     /** @return these options with no bound on the wait (the default) */
     public LockOptions waitForever() {
-        return new LockOptions(leaseTime, keepAlive, null, retryCount, retryInterval);
+        return new LockOptions(leaseTime, keepAlive, null, retryCount, retryInterval, holdAtLeast);
     }
 
     /**
@@ -100,7 +106,33 @@ public final class LockOptions {
         requireArgument(count >= 0, "retry count must not be negative, was %s", count);
         requireArgument(interval != null, "retry interval must not be null");
         requireArgument(!interval.isNegative(), "retry interval must not be negative, was %s", interval);
-        return new LockOptions(leaseTime, keepAlive, waitTime, count, interval);
+        return new LockOptions(leaseTime, keepAlive, waitTime, count, interval, holdAtLeast);
+    }
+
+    /**
+     * Keeps a lock that is released early held until {@code holdAtLeast} after it was acquired
+     * (ShedLock's {@code lockAtLeastFor}): {@link Lock#unlock()} before then stops the keep-alive
+     * and leaves the lock on the backend to expire at that time, so another node whose timer fires
+     * late still finds it held. An unlock after that time releases at once. A crashed holder's lock
+     * still ends with its lease. Zero (the default) turns it off.
+     *
+     * @param holdAtLeast how long after its acquisition the lock is held at least; zero or more,
+     *     and not longer than the lease time
+     * @return these options with that minimum hold
+     * @throws IllegalArgumentException when {@code holdAtLeast} is null, negative, or longer than the lease time
+     */
+    public LockOptions withHoldAtLeast(Duration holdAtLeast) {
+        requireArgument(holdAtLeast != null, "holdAtLeast must not be null");
+        requireArgument(!holdAtLeast.isNegative(), "holdAtLeast must not be negative, was %s", holdAtLeast);
+        requireArgument(holdAtLeast.compareTo(leaseTime) <= 0,
+                "holdAtLeast must not be longer than the lease time (%s), was %s: set the lease time first", leaseTime,
+                holdAtLeast);
+        return new LockOptions(leaseTime, keepAlive, waitTime, retryCount, retryInterval, holdAtLeast);
+    }
+
+    /** @return how long after its acquisition an early-released lock stays held; zero when off */
+    public Duration holdAtLeast() {
+        return holdAtLeast;
     }
 
     /** @return how long the backend keeps the lock without renewal */
@@ -135,19 +167,21 @@ public final class LockOptions {
                 && keepAlive == that.keepAlive
                 && Objects.equals(waitTime, that.waitTime)
                 && retryCount == that.retryCount
-                && retryInterval.equals(that.retryInterval);
+                && retryInterval.equals(that.retryInterval)
+                && holdAtLeast.equals(that.holdAtLeast);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(leaseTime, keepAlive, waitTime, retryCount, retryInterval);
+        return Objects.hash(leaseTime, keepAlive, waitTime, retryCount, retryInterval, holdAtLeast);
     }
 
     @Override
     public String toString() {
         return "LockOptions[leaseTime=" + leaseTime + ", keepAlive=" + keepAlive
                 + ", waitTime=" + (waitTime == null ? "forever" : waitTime)
-                + ", retry=" + retryCount + "x" + retryInterval + "]";
+                + ", retry=" + retryCount + "x" + retryInterval
+                + (holdAtLeast.isZero() ? "" : ", holdAtLeast=" + holdAtLeast) + "]";
     }
 
     private static void requireArgument(boolean valid, String template, Object... values) {

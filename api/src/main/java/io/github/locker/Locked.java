@@ -82,6 +82,17 @@ public @interface Locked {
     boolean keepAlive() default true;
 
     /**
+     * How long after its acquisition the lock stays held at least, in the same forms as
+     * {@link #waitTime()}: a method that returns sooner leaves the lock to expire at that time, so
+     * another node whose timer fires a little later skips instead of running the same tick again
+     * (ShedLock's {@code lockAtLeastFor}). Not longer than the lease time. Empty: off.
+     *
+     * @return the least time the lock is held
+     */
+    @Nonbinding
+    String holdAtLeast() default "";
+
+    /**
      * What to do when another owner holds the lock.
      *
      * @return the contention policy

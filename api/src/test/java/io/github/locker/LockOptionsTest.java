@@ -59,4 +59,20 @@ class LockOptionsTest {
         assertThat(config.get("password")).contains("hunter4");
         assertThat(config.get("missing")).isEmpty();
     }
+
+    @Test
+    void holdAtLeastIsNeverNegativeNorLongerThanTheLease() {
+        LockOptions options = LockOptions.defaults().withLeaseTime(Duration.ofSeconds(30)).withHoldAtLeast(Duration.ofSeconds(10));
+        assertThat(options.holdAtLeast()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(options).isNotEqualTo(LockOptions.defaults().withLeaseTime(Duration.ofSeconds(30)));
+        assertThat(options.toString()).contains("holdAtLeast=PT10S");
+        assertThatThrownBy(() -> LockOptions.defaults().withHoldAtLeast(Duration.ofSeconds(-1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("holdAtLeast must not be negative");
+        assertThatThrownBy(() -> LockOptions.defaults().withHoldAtLeast(Duration.ofMinutes(2)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("holdAtLeast must not be longer than the lease time (PT1M), was PT2M: set the lease time first");
+        assertThatThrownBy(() -> options.withLeaseTime(Duration.ofSeconds(5)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("shorter than holdAtLeast");
+        assertThatThrownBy(() -> LockOptions.defaults().withHoldAtLeast(null)).isInstanceOf(IllegalArgumentException.class);
+    }
 }

@@ -325,4 +325,66 @@ public abstract class SingleJvmLockerContract {
                 .isLessThan(Duration.ofSeconds(5));
     }
 
+    @Test
+    void extendMovesTheEndOfAFixedLeaseAndKeepsItsToken() throws Exception {
+        Locker other = newLocker();
+        Duration lease = shortLease();
+        Lock lock = newLocker().lock(key, LockOptions.defaults().withLeaseTime(lease).withKeepAlive(false));
+
+        assertThat(lock.extend(lease.multipliedBy(5))).isTrue();
+        Thread.sleep(lease.multipliedBy(2).toMillis());
+        assertThat(lock.isHeld()).as("held past its first lease").isTrue();
+        assertThat(other.tryLock(key)).as("another node finds it held").isEmpty();
+        long token = lock.fencingToken();
+        assertThat(lock.unlock()).isTrue();
+        try (Lock next = other.lock(key, LockOptions.defaults().withWaitTime(Duration.ofSeconds(10)))) {
+            assertThat(next.fencingToken()).isGreaterThan(token);
+        }
+    }
+
+    @Test
+    void extendAnswersFalseForALockNoLongerOursAndIsRefusedForAKeptAliveOne() throws Exception {
+        Locker locker = newLocker();
+        Duration lease = shortLease();
+        Lock fixed = locker.lock(key, LockOptions.defaults().withLeaseTime(lease).withKeepAlive(false));
+        long until = System.nanoTime() + lease.multipliedBy(10).toNanos();
+        while (fixed.isHeld() && System.nanoTime() < until) {
+            Thread.sleep(20);
+        }
+        assertThat(fixed.extend(lease)).as("its lease had ended").isFalse();
+        assertThat(fixed.isHeld()).isFalse();
+
+        try (Lock kept = locker.lock(key + ":kept")) {
+            assertThatThrownBy(() -> kept.extend(lease)).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("keep-alive");
+            assertThatThrownBy(() -> kept.extend(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("leaseTime");
+            assertThat(kept.isHeld()).as("a refused extension touches nothing").isTrue();
+        }
+    }
+
+    @Test
+    void holdAtLeastKeepsAnEarlyReleasedLockTakenUntilItsTime() throws Exception {
+        Locker other = newLocker();
+        Duration hold = shortLease().multipliedBy(2);
+        LockOptions options = LockOptions.defaults().withLeaseTime(hold.multipliedBy(5)).withHoldAtLeast(hold);
+        long before = System.nanoTime();
+        Lock lock = newLocker().lock(key, options);
+
+        assertThat(lock.unlock()).as("still ours when released").isTrue();
+        assertThat(lock.isHeld()).isFalse();
+        assertThat(other.tryLock(key)).as("taken until holdAtLeast has passed").isEmpty();
+        try (Lock next = other.lock(key, LockOptions.defaults().withWaitTime(hold.multipliedBy(5)))) {
+            assertThat(Duration.ofNanos(System.nanoTime() - before)).as("free once holdAtLeast had passed, not sooner")
+                    .isGreaterThanOrEqualTo(hold);
+            assertThat(next.fencingToken()).isGreaterThan(lock.fencingToken());
+        }
+
+        Lock late = newLocker().lock(key, LockOptions.defaults().withLeaseTime(Duration.ofSeconds(30))
+                .withHoldAtLeast(Duration.ofMillis(200)));
+        Thread.sleep(400);
+        assertThat(late.unlock()).isTrue();
+        assertThat(other.tryLock(key)).as("released at once when holdAtLeast had already passed").isPresent()
+                .get().satisfies(Lock::unlock);
+    }
 }

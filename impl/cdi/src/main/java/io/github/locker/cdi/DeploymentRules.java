@@ -90,8 +90,20 @@ final class DeploymentRules {
         if (LAZY_RESULTS.contains(method.returnType())) {
             problems.add(Problems.lazyResult(where, method.returnType()));
         }
-        duration(where, "waitTime", spec.waitTime(), false).ifPresent(problems::add);
-        duration(where, "leaseTime", spec.leaseTime(), true).ifPresent(problems::add);
+        Set<String> durationProblems = new LinkedHashSet<>();
+        duration(where, "waitTime", spec.waitTime(), false).ifPresent(durationProblems::add);
+        duration(where, "leaseTime", spec.leaseTime(), true).ifPresent(durationProblems::add);
+        duration(where, "holdAtLeast", spec.holdAtLeast(), false).ifPresent(durationProblems::add);
+        problems.addAll(durationProblems);
+        Optional<LockerDefinition> locker = resolve(spec.locker()).map(configuration.lockers()::get);
+        if (durationProblems.isEmpty() && locker.isPresent()) {
+            try {
+                spec.options(locker.get().defaults());
+            } catch (IllegalArgumentException together) {
+                // each member is readable, but not with the others (holdAtLeast longer than the lease)
+                problems.add(Problems.invalidLockedMember(where, "holdAtLeast", spec.holdAtLeast(), together.getMessage()));
+            }
+        }
         return List.copyOf(problems);
     }
 

@@ -14,7 +14,7 @@ import java.util.Optional;
  * options it gives.
  */
 record LockedSpec(String key, String locker, String waitTime, String leaseTime, boolean keepAlive,
-        Locked.Contention onContention) {
+        Locked.Contention onContention, String holdAtLeast) {
 
     /**
      * Which annotation governs a method, whatever model the annotations come from: the method's
@@ -37,7 +37,7 @@ record LockedSpec(String key, String locker, String waitTime, String leaseTime, 
     /** @return the members of an annotation read by reflection */
     static LockedSpec of(Locked locked) {
         return new LockedSpec(locked.key(), locked.locker(), locked.waitTime(), locked.leaseTime(), locked.keepAlive(),
-                locked.onContention());
+                locked.onContention(), locked.holdAtLeast());
     }
 
     /** @return the members of an annotation from the build-time model, which omits those left at their default */
@@ -45,7 +45,7 @@ record LockedSpec(String key, String locker, String waitTime, String leaseTime, 
         return new LockedSpec(string(locked, "key"), string(locked, "locker"), string(locked, "waitTime"),
                 string(locked, "leaseTime"), !locked.hasMember("keepAlive") || locked.member("keepAlive").asBoolean(),
                 locked.hasMember("onContention") ? locked.member("onContention").asEnum(Locked.Contention.class)
-                        : Locked.Contention.WAIT);
+                        : Locked.Contention.WAIT, string(locked, "holdAtLeast"));
     }
 
     /**
@@ -66,6 +66,9 @@ record LockedSpec(String key, String locker, String waitTime, String leaseTime, 
         }
         if (!keepAlive) {
             options = options.withKeepAlive(false);
+        }
+        if (!holdAtLeast.isEmpty()) {
+            options = options.withHoldAtLeast(Durations.parse(holdAtLeast, "holdAtLeast"));
         }
         if (onContention == Locked.Contention.FAIL
                 || onContention == Locked.Contention.SKIP && options.waitTime().isEmpty()) {

@@ -47,6 +47,6 @@ class LockedSpecTest {
     }
 
     private static LockedSpec spec(String waitTime, String leaseTime, boolean keepAlive, Locked.Contention onContention) {
-        return new LockedSpec("", "", waitTime, leaseTime, keepAlive, onContention);
+        return new LockedSpec("", "", waitTime, leaseTime, keepAlive, onContention, "");
     }
 }

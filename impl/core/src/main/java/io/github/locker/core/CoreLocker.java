@@ -294,7 +294,7 @@ final class CoreLocker implements Locker {
             }
         };
         Function<Lease, Holding> hold = lease -> {
-            Holding holding = new Holding(key, lease, acquisition, threads,
+            Holding holding = new Holding(key, lease, options, acquisition, threads,
                     (lost, reason, cause) -> tellLoss(key, lost, reason, cause, alsoOnLost), onReleased);
             taken.set(holding);
             return holding;

@@ -1,7 +1,9 @@
 package io.github.locker.core;
 
+import io.github.locker.LockOptions;
 import io.github.locker.LockBackendException;
 import io.github.locker.spi.Lease;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,6 +28,9 @@ final class Holding {
 
     private final String key;
     private final Lease lease;
+    private final LockOptions options;
+    /** When the holding began, for hold-at-least: a little after the backend's acquisition, so never too early. */
+    private final long acquiredAtNanos = System.nanoTime();
     private final LockerMetrics.Acquisition acquisition;
     private final LockerThreads threads;
     private final LossListener onLost;
@@ -39,15 +44,17 @@ final class Holding {
     /**
      * @param key the lock's key, for messages
      * @param lease the backend lease
+     * @param options the acquisition's options: keep-alive and hold-at-least
      * @param acquisition the metrics of the acquisition that took it, told of its release
      * @param threads where the watch on the lease's end runs
      * @param onLost told when the lease is lost
      * @param onReleased run once the last handle is closed, after the release was sent
      */
-    Holding(String key, Lease lease, LockerMetrics.Acquisition acquisition, LockerThreads threads, LossListener onLost,
-            Consumer<Holding> onReleased) {
+    Holding(String key, Lease lease, LockOptions options, LockerMetrics.Acquisition acquisition, LockerThreads threads,
+            LossListener onLost, Consumer<Holding> onReleased) {
         this.key = key;
         this.lease = lease;
+        this.options = options;
         this.acquisition = acquisition;
         this.threads = threads;
         this.onLost = onLost;
@@ -100,7 +107,11 @@ final class Holding {
                 return CompletableFuture.completedFuture(false);
             }
             cancelWatch();
-            return lease.release().whenComplete((ours, failure) -> {
+            long heldFor = System.nanoTime() - acquiredAtNanos;
+            long stillToHold = options.holdAtLeast().toNanos() - heldFor;
+            CompletableFuture<Boolean> release = stillToHold > 0
+                    ? lease.releaseAfter(Duration.ofNanos(stillToHold)) : lease.release();
+            return release.whenComplete((ours, failure) -> {
                 if (failure != null) {
                     acquisition.releaseFailed();
                 }
@@ -109,6 +120,31 @@ final class Holding {
             acquisition.released();
             onReleased.accept(this);
         }
+    }
+
+    /**
+     * Moves a fixed lease's end, for {@link LockHandle#extend}; the watch on the lease's end moves
+     * with it, earlier or later.
+     *
+     * @return whether the lock was still ours; false also tells the loss, once
+     */
+    CompletableFuture<Boolean> extend(Duration leaseTime) {
+        if (options.keepAlive()) {
+            throw new IllegalStateException("Lock '" + key + "' is kept alive, which already renews it: extend() is "
+                    + "for a lock taken with keep-alive off");
+        }
+        if (!isHeld()) {
+            return CompletableFuture.completedFuture(false);
+        }
+        return lease.extend(leaseTime).thenApply(ours -> {
+            if (ours) {
+                cancelWatch();
+                watchLeaseEnd();
+            } else {
+                lost("an extension found it gone (its lease had ended)", null);
+            }
+            return ours;
+        });
     }
 
     /** The driver (a renewal found the key gone) or the watch knows the lease is lost: told once, never after a release. */

@@ -2,6 +2,7 @@ package io.github.locker.core;
 
 import io.github.locker.Lock;
 import io.github.locker.LockBackendException;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -45,15 +46,31 @@ final class LockHandle implements Lock {
         boolean heldUpToNow = isHeld();
         CompletableFuture<Boolean> releasing = unlocked.compareAndSet(false, true) ? holding.leave()
                 : CompletableFuture.completedFuture(false);
+        // only the wait is cut short by an interrupt: the release is already on its way
+        return await(releasing, heldUpToNow, "releasing");
+    }
+
+    @Override
+    public boolean extend(Duration leaseTime) {
+        if (leaseTime == null || leaseTime.toMillis() < 1) {
+            throw new IllegalArgumentException("leaseTime must be at least 1 ms, was " + leaseTime);
+        }
+        if (unlocked.get()) {
+            return false;
+        }
+        boolean heldUpToNow = isHeld();
+        return await(holding.extend(leaseTime), heldUpToNow, "extending");
+    }
+
+    private boolean await(CompletableFuture<Boolean> answer, boolean ifInterrupted, String doing) {
         try {
-            return releasing.get();
+            return answer.get();
         } catch (InterruptedException interrupted) {
-            // only the wait is cut short: the release is already on its way
             Thread.currentThread().interrupt();
-            return heldUpToNow;
+            return ifInterrupted;
         } catch (ExecutionException failed) {
             throw failed.getCause() instanceof RuntimeException unreachable ? unreachable
-                    : new LockBackendException(key, "releasing '" + key + "' failed: " + failed.getCause(), failed.getCause());
+                    : new LockBackendException(key, doing + " '" + key + "' failed: " + failed.getCause(), failed.getCause());
         }
     }
 

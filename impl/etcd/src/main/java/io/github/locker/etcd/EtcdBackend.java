@@ -8,6 +8,7 @@ import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.options.GetOption;
 import io.github.locker.LockBackendException;
 import io.github.locker.LockLost;
@@ -131,6 +132,14 @@ final class EtcdBackend implements LockerBackend {
         return client.getKVClient().txn()
                 .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.createRevision(createRevision)))
                 .Then(Op.delete(key, DeleteOption.DEFAULT))
+                .commit();
+    }
+
+    /** Moves {@code key} onto lease {@code leaseId} only if it is still the key created at {@code createRevision}. */
+    CompletableFuture<TxnResponse> moveIfCreatedAt(ByteSequence key, long createRevision, long leaseId) {
+        return client.getKVClient().txn()
+                .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.createRevision(createRevision)))
+                .Then(Op.put(key, ByteSequence.EMPTY, PutOption.builder().withLeaseId(leaseId).build()))
                 .commit();
     }
 

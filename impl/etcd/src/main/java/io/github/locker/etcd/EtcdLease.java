@@ -3,6 +3,7 @@ package io.github.locker.etcd;
 import io.etcd.jetcd.ByteSequence;
 import io.github.locker.spi.Lease;
 import io.github.locker.spi.AcquisitionListener;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -17,8 +18,10 @@ final class EtcdLease implements Lease {
     private final String key;
     private final ByteSequence myKey;
     private final long createRevision;
-    private final EtcdSession session;
-    private final boolean ownSession;
+    /** The lease our key is attached to; a new one once the key was moved (extend, release after a delay). */
+    private volatile EtcdSession session;
+    /** Whether that lease is ours alone (keep-alive off, or moved), so it is revoked with the lock. */
+    private volatile boolean ownSession;
     private final AcquisitionListener onLost;
     private final Runnable afterRelease;
     private final AtomicBoolean released = new AtomicBoolean();
@@ -81,5 +84,62 @@ final class EtcdLease implements Lease {
                     }
                     return deleted.isSucceeded() && validUpToNow;
                 });
+    }
+
+    @Override
+    public CompletableFuture<Boolean> extend(Duration leaseTime) {
+        if (released.get()) {
+            return CompletableFuture.completedFuture(false);
+        }
+        return moveToLeaseOf(leaseTime);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> releaseAfter(Duration remaining) {
+        boolean validUpToNow = isHeld();
+        if (!released.compareAndSet(false, true)) {
+            return CompletableFuture.completedFuture(false);
+        }
+        // the key stays, on a lease of its own that nobody renews: it is deleted when that lease ends,
+        // which wakes the waiter watching it
+        return moveToLeaseOf(remaining).handle((moved, failure) -> {
+            session.detach(this);
+            afterRelease.run();
+            if (failure != null) {
+                throw new CompletionException(failure);
+            }
+            return moved && validUpToNow;
+        });
+    }
+
+    /**
+     * Grants a lease of {@code time} (whole seconds, rounded up; etcd may raise it to its minimum)
+     * and moves our key onto it, compared on its create revision, so the fencing token stays.
+     */
+    private CompletableFuture<Boolean> moveToLeaseOf(Duration time) {
+        long ttlSeconds = Math.max(1, (time.toMillis() + 999) / 1000);
+        return EtcdSession.open(backend, ttlSeconds, false).thenCompose(fresh ->
+                backend.explained(backend.moveIfCreatedAt(myKey, createRevision, fresh.leaseId()), key, "moving to a new lease")
+                        .handle((moved, failure) -> {
+                            if (failure != null || !moved.isSucceeded()) {
+                                fresh.close();
+                                if (failure != null) {
+                                    throw new CompletionException(failure);
+                                }
+                                return false;
+                            }
+                            EtcdSession previous = session;
+                            boolean previousWasOurs = ownSession;
+                            session = fresh;
+                            ownSession = true;
+                            fresh.attach(this);
+                            previous.detach(this);
+                            engine.adopt(fresh);
+                            if (previousWasOurs) {
+                                engine.forget(previous);
+                                previous.close(); // only our key was on it, and it has moved
+                            }
+                            return true;
+                        }));
     }
 }

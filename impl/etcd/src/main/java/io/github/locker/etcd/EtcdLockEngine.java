@@ -531,6 +531,11 @@ final class EtcdLockEngine implements LockEngine {
         }
     }
 
+    /** A lease one lock was moved onto (extended, or released after a delay): revoked with the others at close. */
+    void adopt(EtcdSession ownSession) {
+        ownSessions.add(ownSession);
+    }
+
     void forget(EtcdSession ownSession) {
         ownSessions.remove(ownSession);
     }

@@ -3,6 +3,8 @@ package io.github.locker.redis;
 import io.github.locker.LockOptions;
 import io.github.locker.spi.Lease;
 import io.github.locker.spi.AcquisitionListener;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -89,6 +91,41 @@ final class RedisLease implements Lease {
         });
     }
 
+    @Override
+    public CompletableFuture<Boolean> extend(Duration leaseTime) {
+        if (state.get() != State.HELD) {
+            return CompletableFuture.completedFuture(false);
+        }
+        long sentAt = System.nanoTime();
+        return backend.explained(expireIn(leaseTime), backend.commandTimeout(), key, "extending").thenApply(extended -> {
+            if (extended && state.get() == State.HELD) {
+                validUntilNanos = validUntil(sentAt, leaseTime.toMillis());
+                return true;
+            }
+            return false;
+        });
+    }
+
+    @Override
+    public CompletableFuture<Boolean> releaseAfter(Duration remaining) {
+        if (state.getAndSet(State.RELEASED) == State.RELEASED) {
+            return CompletableFuture.completedFuture(false);
+        }
+        boolean validUpToNow = System.nanoTime() - validUntilNanos < 0;
+        backend.held().remove(this);
+        backend.renewals().stop(this);
+        // no release message: the lock stays ours on Redis, and waiters look again when its TTL ends
+        return backend.explained(expireIn(remaining), backend.commandTimeout(), key, "releasing after a delay")
+                .thenApply(stillOurs -> stillOurs && validUpToNow);
+    }
+
+    /** The renewal script on this one lock: a compare-and-{@code PEXPIRE} to {@code remaining} from now. */
+    private CompletableFuture<Boolean> expireIn(Duration remaining) {
+        CompletableFuture<List<Long>> answer = backend.run(RedisScript.RENEW_MANY, new String[] {lockKey}, owner,
+                Long.toString(Math.max(1, remaining.toMillis())));
+        return answer.thenApply(renewed -> renewed.get(0) == 1L);
+    }
+
     /**
      * Stops the keep-alive and sends the compare-and-delete, without waiting for it.
      *
@@ -159,6 +196,10 @@ final class RedisLease implements Lease {
 
     /** Redis's own advice: allow for drift of 1% of the lease plus 2 ms between the two clocks. */
     private long validUntil(long sentAtNanos) {
+        return validUntil(sentAtNanos, leaseMillis);
+    }
+
+    private static long validUntil(long sentAtNanos, long leaseMillis) {
         long leaseNanos = TimeUnit.MILLISECONDS.toNanos(leaseMillis);
         long drift = leaseNanos / 100 + TimeUnit.MILLISECONDS.toNanos(2);
         return sentAtNanos + Math.max(leaseNanos - drift, leaseNanos / 2);

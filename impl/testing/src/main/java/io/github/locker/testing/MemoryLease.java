@@ -85,6 +85,28 @@ final class MemoryLease implements Lease {
         return CompletableFuture.completedFuture(backend.store().release(key, owner, token));
     }
 
+    @Override
+    public CompletableFuture<Boolean> extend(Duration leaseTime) {
+        if (over.get()) {
+            return CompletableFuture.completedFuture(false);
+        }
+        long until = backend.store().renew(key, owner, token, leaseTime.toNanos());
+        if (until == 0) {
+            return CompletableFuture.completedFuture(false);
+        }
+        expiresAtNanos = until;
+        return CompletableFuture.completedFuture(true);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> releaseAfter(Duration remaining) {
+        if (!end()) {
+            return CompletableFuture.completedFuture(false);
+        }
+        // the lock stays with this owner in the store and simply expires; waiters look again at its end
+        return CompletableFuture.completedFuture(backend.store().renew(key, owner, token, remaining.toNanos()) != 0);
+    }
+
     /** @return whether this call ended the lease (stopping its renewals), false when it had already ended */
     private boolean end() {
         if (!over.compareAndSet(false, true)) {

@@ -64,6 +64,13 @@ public final class GuardedBeans {
             return 1;
         }
 
+        /** A scheduled tick: whoever gets the lock runs it, and it stays taken for 3 s however fast it ran. */
+        @Locked(key = "tick:{name}", waitTime = "0s", onContention = Locked.Contention.SKIP, leaseTime = "10s",
+                holdAtLeast = "3s")
+        public boolean tick(String name) {
+            return true;
+        }
+
         @Locked(key = "fail:{name}", onContention = Locked.Contention.FAIL)
         public String failWhenBusy(String name) {
             return "ran";

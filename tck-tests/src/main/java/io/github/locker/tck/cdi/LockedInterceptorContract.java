@@ -130,6 +130,17 @@ public abstract class LockedInterceptorContract {
     }
 
     @Test
+    void holdAtLeastMakesALateTickOnAnotherThreadSkipUntilItsTimeHasPassed() throws Exception {
+        long ranAt = System.nanoTime();
+        assertThat(guarded.tick(name)).as("the first tick runs").isTrue();
+        assertThat(elsewhere(() -> guarded.tick(name))).as("a late tick, after the first returned, is skipped").isFalse();
+        assertThat(elsewhere(() -> locker.tryLock("tick:" + name))).as("the lock is still taken").isEmpty();
+
+        Thread.sleep(Math.max(0, Duration.ofSeconds(3).minusNanos(System.nanoTime() - ranAt).toMillis()) + 1_500);
+        assertThat(elsewhere(() -> guarded.tick(name))).as("the next tick, once the 3 s have passed").isTrue();
+    }
+
+    @Test
     void failMakesOneAttempt() throws Exception {
         try (Lock held = locker.lock("fail:" + name)) {
             assertThatThrownBy(() -> elsewhere(() -> guarded.failWhenBusy(name)))
