@@ -1,6 +1,7 @@
 package io.github.locker.etcd;
 
 import io.etcd.jetcd.ByteSequence;
+import io.github.locker.LockBackendException;
 import io.github.locker.spi.Lease;
 import io.github.locker.spi.AcquisitionListener;
 import java.time.Duration;
@@ -68,7 +69,14 @@ final class EtcdLease implements Lease {
         if (!released.compareAndSet(false, true)) {
             return CompletableFuture.completedFuture(false);
         }
-        // Delete only the key we created: after a lost lease the name may hold another owner's key.
+        return deleteKey().thenApply(deleted -> deleted && validUpToNow);
+    }
+
+    /**
+     * Deletes only the key we created (after a lost lease the name may hold another owner's key),
+     * then lets the lease and the local turn go.
+     */
+    private CompletableFuture<Boolean> deleteKey() {
         return backend.explained(backend.deleteIfCreatedAt(myKey, createRevision), key, "releasing")
                 .handle((deleted, failure) -> {
                     session.detach(this);
@@ -82,7 +90,7 @@ final class EtcdLease implements Lease {
                     if (failure != null) {
                         throw new CompletionException(failure);
                     }
-                    return deleted.isSucceeded() && validUpToNow;
+                    return deleted.isSucceeded();
                 });
     }
 
@@ -100,16 +108,16 @@ final class EtcdLease implements Lease {
         if (!released.compareAndSet(false, true)) {
             return CompletableFuture.completedFuture(false);
         }
-        // the key stays, on a lease of its own that nobody renews: it is deleted when that lease ends,
-        // which wakes the waiter watching it
-        return moveToLeaseOf(remaining).handle((moved, failure) -> {
-            session.detach(this);
-            afterRelease.run();
-            if (failure != null) {
-                throw new CompletionException(failure);
-            }
-            return moved && validUpToNow;
-        });
+        // The key stays where it is, kept by its lease (this node's kept-alive session, or the lock's
+        // own): a moved key would keep its name, which this session's next acquisition of the same
+        // lock would take for its own. Deleted when the time has passed; our local turn stays taken
+        // until then. A crash or a close meanwhile ends it with its lease, which is never shorter.
+        try {
+            backend.runtime().schedule(remaining, () -> deleteKey().whenComplete((deleted, failure) -> { }));
+        } catch (LockBackendException closed) {
+            return deleteKey().thenApply(deleted -> deleted && validUpToNow);
+        }
+        return CompletableFuture.completedFuture(validUpToNow);
     }
 
     /**

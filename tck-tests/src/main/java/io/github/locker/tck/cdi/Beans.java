@@ -83,6 +83,10 @@ public final class Beans {
         @Locked(waitTime = "soon", leaseTime = "0s")
         public void settle() {
         }
+
+        @Locked(leaseTime = "10s", holdAtLeast = "2m")
+        public void tick() {
+        }
     }
 
     @ApplicationScoped

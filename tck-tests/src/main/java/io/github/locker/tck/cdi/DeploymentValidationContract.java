@@ -213,7 +213,9 @@ public abstract class DeploymentValidationContract {
         assertThat(failureOf("bad-annotation-durations"))
                 .contains("@Locked on 'LockedWithBadDurations#settle()' has waitTime = \"soon\", which is invalid: not a duration")
                 .contains("@Locked on 'LockedWithBadDurations#settle()' has leaseTime = \"0s\", which is invalid: a lease must be positive")
-                .contains("2 problems");
+                .contains("@Locked on 'LockedWithBadDurations#tick()' has holdAtLeast = \"2m\", which is invalid: holdAtLeast must "
+                        + "not be longer than the lease time (PT10S), was PT2M")
+                .contains("3 problems");
     }
 
     @Test
