@@ -122,6 +122,47 @@ public interface Locker {
     }
 
     /**
+     * Takes several keys, all or none (Redisson's {@code RedissonMultiLock}, Curator's
+     * {@code InterProcessMultiLock}): one at a time in the keys' natural order, so that two callers
+     * with overlapping keys never deadlock. The wait time bounds the whole acquisition, not each
+     * key. When one key cannot be had, every key already taken is released before the call fails.
+     * Each key keeps its own lease and fencing token; on Redis Cluster the keys may live in
+     * different slots. Not reentrant: a key this thread already holds is waited for like any other.
+     *
+     * @param keys the keys; duplicates count once
+     * @param options the lease, keep-alive and wait time of the whole
+     * @return the held keys
+     * @throws IllegalArgumentException when {@code keys} is null or empty or has an invalid key, or
+     *     {@code options} is null; nothing is taken
+     * @throws LockTimeoutException when the wait time ended first; nothing stays held
+     * @throws LockNotAcquiredException when the wait was interrupted, or one attempt found a key held
+     * @throws LockBackendException when a backend kept failing; nothing stays held
+     */
+    MultiLock lockAll(java.util.Collection<String> keys, LockOptions options);
+
+    /**
+     * {@link #lockAll(java.util.Collection, LockOptions)} with {@link #defaultOptions()}.
+     *
+     * @param keys the keys
+     * @return the held keys
+     */
+    default MultiLock lockAll(java.util.Collection<String> keys) {
+        return lockAll(keys, defaultOptions());
+    }
+
+    /**
+     * {@link #lockAll(java.util.Collection, LockOptions)} without blocking: no thread waits. The
+     * stage completes on the locker's own threads; cancelling it aborts the acquisition and
+     * releases what was taken.
+     *
+     * @param keys the keys; duplicates count once
+     * @param options the lease, keep-alive and wait time of the whole
+     * @return completes with the held keys, or fails as {@code lockAll} throws
+     * @throws IllegalArgumentException when an argument is invalid, at the call
+     */
+    CompletionStage<MultiLock> lockAllAsync(java.util.Collection<String> keys, LockOptions options);
+
+    /**
      * {@link #tryLock(String, LockOptions)} without blocking: as {@link #lockAsync(String, LockOptions)},
      * but "another owner held it for as long as the options allowed" completes the stage with an
      * empty result instead of failing it.

@@ -8,15 +8,20 @@ import io.github.locker.LockNotAcquiredException;
 import io.github.locker.LockOptions;
 import io.github.locker.LockTimeoutException;
 import io.github.locker.Locker;
+import io.github.locker.MultiLock;
 import io.github.locker.spi.BackendConfig;
 import io.github.locker.spi.LockerBackend;
 import io.github.locker.spi.LockerDriver;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -386,5 +391,63 @@ public abstract class SingleJvmLockerContract {
         assertThat(late.unlock()).isTrue();
         assertThat(other.tryLock(key)).as("released at once when holdAtLeast had already passed").isPresent()
                 .get().satisfies(Lock::unlock);
+    }
+
+    @Test
+    void lockAllTakesEveryKeyOrNoneAndReleasesWhatItTookWhenOneIsHeld() {
+        Locker locker = newLocker();
+        Locker other = newLocker();
+        List<String> keys = List.of(key + ":c", key + ":a", key + ":b", key + ":a");
+        try (Lock heldElsewhere = other.lock(key + ":b")) {
+            assertThatThrownBy(() -> locker.lockAll(keys, LockOptions.defaults().withWaitTime(Duration.ofMillis(300))))
+                    .isInstanceOf(LockTimeoutException.class).hasMessageContaining(key + ":b");
+            assertThat(other.tryLock(key + ":a")).as("the key taken before the held one was released").isPresent()
+                    .get().satisfies(Lock::unlock);
+            assertThat(other.tryLock(key + ":c")).as("the key after it was never taken").isPresent().get().satisfies(Lock::unlock);
+        }
+        try (MultiLock all = locker.lockAll(keys, LockOptions.defaults().withWaitTime(Duration.ofSeconds(10)))) {
+            assertThat(all.locks()).extracting(Lock::key).containsExactly(key + ":a", key + ":b", key + ":c");
+            assertThat(all.isHeld()).isTrue();
+            assertThat(all.fencingToken(key + ":b")).isPositive();
+            assertThat(other.tryLock(key + ":c")).isEmpty();
+        }
+        assertThat(other.tryLock(key + ":c")).as("released together").isPresent().get().satisfies(Lock::unlock);
+    }
+
+    @Test
+    void callersWithOverlappingKeysInAnyOrderNeverDeadlockNorOverlap() throws Exception {
+        Locker first = newLocker();
+        Locker second = newLocker();
+        AtomicInteger inside = new AtomicInteger();
+        AtomicInteger overlaps = new AtomicInteger();
+        List<Future<?>> callers = new ArrayList<>();
+        for (List<String> keys : List.of(List.of(key + ":x", key + ":y"), List.of(key + ":y", key + ":x"))) {
+            Locker locker = callers.isEmpty() ? first : second;
+            callers.add(threads.submit(() -> {
+                for (int round = 0; round < 30; round++) {
+                    try (MultiLock both = locker.lockAll(keys, LockOptions.defaults().withWaitTime(Duration.ofSeconds(20)))) {
+                        if (inside.incrementAndGet() > 1) {
+                            overlaps.incrementAndGet();
+                        }
+                        inside.decrementAndGet();
+                    }
+                }
+                return null;
+            }));
+        }
+        for (Future<?> caller : callers) {
+            caller.get(45, TimeUnit.SECONDS);
+        }
+        assertThat(overlaps).hasValue(0);
+    }
+
+    @Test
+    void lockAllRefusesBadKeysBeforeTakingAnything() {
+        Locker locker = newLocker();
+        assertThatThrownBy(() -> locker.lockAll(List.of())).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at least one key");
+        assertThatThrownBy(() -> locker.lockAll(Arrays.asList(key, null))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> locker.lockAll(List.of(key), null)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(locker.tryLock(key)).as("nothing was taken").isPresent().get().satisfies(Lock::unlock);
     }
 }

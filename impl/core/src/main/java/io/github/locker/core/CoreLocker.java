@@ -9,10 +9,12 @@ import io.github.locker.LockNotAcquiredException;
 import io.github.locker.LockOptions;
 import io.github.locker.LockTimeoutException;
 import io.github.locker.Locker;
+import io.github.locker.MultiLock;
 import io.github.locker.spi.LockEngine;
 import io.github.locker.spi.Lease;
 import io.github.locker.spi.AcquisitionListener;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -97,6 +99,26 @@ final class CoreLocker implements Locker {
     @Override
     public Optional<Lock> tryLock(String key, LockOptions options) {
         return Optional.ofNullable(acquireReentrant(key, options));
+    }
+
+    @Override
+    public MultiLock lockAll(Collection<String> keys, LockOptions options) {
+        return MultiKeyAcquisition.await(MultiKeyAcquisition.start(this, keys, options), keys);
+    }
+
+    @Override
+    public CompletionStage<MultiLock> lockAllAsync(Collection<String> keys, LockOptions options) {
+        CompletableFuture<MultiLock> acquisition = MultiKeyAcquisition.start(this, keys, options);
+        CallerStage<MultiLock> stage = new CallerStage<>();
+        stage.whenComplete((held, failure) -> acquisition.cancel(false)); // a no-op once it has ended
+        acquisition.whenCompleteAsync((held, failure) -> {
+            if (failure != null) {
+                stage.fail(BackendReplies.unwrap(failure));
+            } else if (!stage.deliver(held)) {
+                held.unlockAsync(); // the caller gave up as the last key was taken
+            }
+        }, threads.callbacks());
+        return stage;
     }
 
     @Override
