@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.github.locker.Lock;
 import io.github.locker.LockLostException;
 import io.github.locker.LockOptions;
+import io.github.locker.MultiLock;
 import io.github.locker.Locker;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -117,6 +118,24 @@ public abstract class AsyncLockerContract {
         assertThat(entriesFor(key)).as("entries once the holder released").isZero();
         try (Lock next = nodes.newLocker().lock(key, LockOptions.defaults().withWaitTime(Duration.ZERO))) {
             assertThat(next.isHeld()).as("nobody took the lock behind the cancelled stage").isTrue();
+        }
+    }
+
+    @Test
+    void cancellingAPendingLockAllReleasesTheKeysItTookAndLeavesNoWaiter() throws Exception {
+        String first = key + ":1";
+        String second = key + ":2";
+        Lock holder = nodes.newLocker().lock(second);
+        CompletableFuture<MultiLock> pending = nodes.newLocker().lockAllAsync(List.of(second, first), LockOptions.defaults())
+                .toCompletableFuture();
+        await().atMost(PATIENCE).until(() -> entriesFor(first) == 1 && entriesFor(second) == 2); // took the first, waits
+
+        assertThat(pending.cancel(false)).isTrue();
+
+        await().atMost(PATIENCE).until(() -> entriesFor(first) == 0 && entriesFor(second) == 1);
+        assertThat(holder.unlock()).isTrue();
+        try (MultiLock both = nodes.newLocker().lockAll(List.of(first, second), LockOptions.defaults().withWaitTime(Duration.ZERO))) {
+            assertThat(both.isHeld()).as("nobody kept a key behind the cancelled stage").isTrue();
         }
     }
 

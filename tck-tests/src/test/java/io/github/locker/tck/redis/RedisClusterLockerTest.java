@@ -1,10 +1,13 @@
 package io.github.locker.tck.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.locker.Lock;
+import io.github.locker.LockTimeoutException;
 import io.github.locker.LockOptions;
 import io.github.locker.Locker;
+import io.github.locker.MultiLock;
 import io.github.locker.tck.Contention;
 import io.github.locker.tck.Nodes;
 import io.github.locker.tck.servers.RedisClusterServer;
@@ -17,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -48,6 +52,23 @@ class RedisClusterLockerTest {
     /** The key the driver stores a lock under: {@code <prefix>{<key>}}. */
     private static String lockKeyOf(String key) {
         return PREFIX + "{" + key + "}";
+    }
+
+    @Test
+    void lockAllTakesKeysOfDifferentSlotsAllOrNone() {
+        Locker locker = nodes.newLocker();
+        Locker other = nodes.newLocker();
+        // enough keys that they spread over the three shards' slots
+        List<String> keys = IntStream.range(0, 12).mapToObj(i -> key + ":" + i).toList();
+        try (MultiLock all = locker.lockAll(keys, LockOptions.defaults().withWaitTime(Duration.ofSeconds(10)))) {
+            assertThat(all.locks()).hasSize(12).allMatch(Lock::isHeld);
+            assertThat(keys).allSatisfy(one -> assertThat(other.tryLock(one)).as(one).isEmpty());
+        }
+        Lock held = other.lock(key + ":7");
+        assertThatThrownBy(() -> locker.lockAll(keys, LockOptions.defaults().withWaitTime(Duration.ofMillis(300))))
+                .isInstanceOf(LockTimeoutException.class);
+        assertThat(other.tryLock(key + ":0")).as("released after the failure").isPresent().get().satisfies(Lock::unlock);
+        held.unlock();
     }
 
     @Test
