@@ -10,6 +10,17 @@ import java.util.Optional;
  */
 public interface LockContext {
 
-    /** @return the lock of the innermost {@code @Locked} method running on this thread, if any */
+    /**
+     * @return the lock of the innermost {@code @Locked} method running on this thread, if any; for
+     *     a method with several keys, the lock of the first key in their order
+     */
     Optional<Lock> current();
+
+    /**
+     * @return the locks of the innermost {@code @Locked} method running on this thread, one per key
+     *     in the order they were taken; empty outside one
+     */
+    default java.util.List<Lock> currentLocks() {
+        return current().map(java.util.List::of).orElse(java.util.List.of());
+    }
 }

@@ -42,10 +42,15 @@ public @interface Locked {
      * {@code -parameters}), {@code {0}} (by position) and {@code {user.id}} (getters on a
      * parameter). Empty: the declaring class and method name.
      *
-     * @return the key template
+     * <p>Several templates ({@code key = {"account:{from}", "account:{to}"}}) take every key or
+     * none, in one global order so that overlapping calls never deadlock ({@link Locker#lockAll});
+     * each key keeps its own fencing token ({@link LockContext#currentLocks()}). Their acquisition
+     * is not reentrant.
+     *
+     * @return the key templates
      */
     @Nonbinding
-    String key() default "";
+    String[] key() default {};
 
     /**
      * The configured locker to use ({@code locker.<name>.*}). Empty: the default locker.

@@ -56,7 +56,7 @@ class LockedCallsTest {
             Method work = PerInstance.class.getMethod("work", String.class);
             LockedCall plan = registry.call(first.getClass(), work);
             assertThat(registry.call(second.getClass(), work)).as("the plan both instances' calls use").isSameAs(plan);
-            assertThat(plan.key(new Object[] {"c"})).isEqualTo("plan:c");
+            assertThat(plan.keys(new Object[] {"c"})).containsExactly("plan:c");
         } finally {
             container.shutdown();
         }

@@ -72,19 +72,19 @@ final class DeploymentRules {
         String where = "@Locked on '" + method.where() + "'";
         LockedSpec spec = method.spec();
         referencedLocker(where, spec.locker()).ifPresent(problems::add);
-        if (!spec.key().isEmpty()) {
+        for (String key : spec.keys()) {
             try {
-                KeyTemplate template = KeyTemplate.parse(spec.key());
+                KeyTemplate template = KeyTemplate.parse(key);
                 for (KeyTemplate.Argument argument : template.arguments()) {
                     if (argument.byPosition() && argument.position() >= method.parameterNames().size()) {
-                        problems.add(Problems.keyPositionOutOfRange(where, spec.key(), argument.position(),
+                        problems.add(Problems.keyPositionOutOfRange(where, key, argument.position(),
                                 method.parameterNames().size()));
                     } else if (!argument.byPosition() && !method.parameterNames().contains(argument.parameter())) {
-                        problems.add(Problems.unknownKeyParameter(where, spec.key(), argument.parameter(), method.parameterNames()));
+                        problems.add(Problems.unknownKeyParameter(where, key, argument.parameter(), method.parameterNames()));
                     }
                 }
             } catch (IllegalArgumentException malformed) {
-                problems.add(Problems.malformedKeyTemplate(where, spec.key(), malformed.getMessage()));
+                problems.add(Problems.malformedKeyTemplate(where, key, malformed.getMessage()));
             }
         }
         if (LAZY_RESULTS.contains(method.returnType())) {

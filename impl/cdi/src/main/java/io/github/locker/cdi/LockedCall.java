@@ -15,7 +15,7 @@ import java.util.Optional;
  * between calls: planned once per application ({@link LockerRegistry#call}), not per interceptor
  * instance, of which the container makes one per bean instance.
  */
-record LockedCall(String where, Locker locker, LockOptions options, Locked.Contention contention, KeyTemplate template,
+record LockedCall(String where, Locker locker, LockOptions options, Locked.Contention contention, List<KeyTemplate> templates,
         String fixedKey, List<String> parameterNames, Class<?> returnType) {
 
     private static final Map<Class<?>, Object> ZEROES = Map.of(boolean.class, false, char.class, '\0',
@@ -36,15 +36,17 @@ record LockedCall(String where, Locker locker, LockOptions options, Locked.Conte
                         + method + "', which has no @Locked on it or on " + beanClass.getName()));
         Locker locker = registry.resolve(spec.locker());
         String where = method.getDeclaringClass().getSimpleName() + "#" + method.getName();
-        KeyTemplate template = spec.key().isEmpty() ? null : KeyTemplate.parse(spec.key());
+        List<KeyTemplate> templates = spec.keys().stream().map(KeyTemplate::parse).toList();
         String fixedKey = method.getDeclaringClass().getName() + "." + method.getName();
         List<String> parameterNames = Arrays.stream(method.getParameters()).map(Parameter::getName).toList();
-        return new LockedCall(where, locker, spec.options(locker.defaultOptions()), spec.onContention(), template, fixedKey,
+        return new LockedCall(where, locker, spec.options(locker.defaultOptions()), spec.onContention(), templates, fixedKey,
                 parameterNames, method.getReturnType());
     }
 
-    String key(Object[] arguments) {
-        return template == null ? fixedKey : template.render(arguments, parameterNames);
+    /** @return the call's keys: one per template, or the method's own name when there is none */
+    List<String> keys(Object[] arguments) {
+        return templates.isEmpty() ? List.of(fixedKey)
+                : templates.stream().map(template -> template.render(arguments, parameterNames)).toList();
     }
 
     ResultKind result() {

@@ -4,11 +4,14 @@ import io.github.locker.Lock;
 import io.github.locker.LockException;
 import io.github.locker.LockLostException;
 import io.github.locker.Locked;
+import io.github.locker.MultiLock;
+import io.github.locker.LockNotAcquiredException;
 import jakarta.annotation.Priority;
 import jakarta.inject.Inject;
 import jakarta.interceptor.AroundInvoke;
 import jakarta.interceptor.Interceptor;
 import jakarta.interceptor.InvocationContext;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -58,23 +61,22 @@ public class LockedInterceptor {
     @AroundInvoke
     public Object runLocked(InvocationContext invocation) throws Exception {
         LockedCall call = registry.call(invocation.getTarget().getClass(), invocation.getMethod());
-        String key = call.key(invocation.getParameters());
+        List<String> keys = call.keys(invocation.getParameters());
         switch (call.result()) {
             case STAGE:
-                return lockedStage(invocation, call, key, CallerContext.capture());
+                return lockedStage(invocation, call, keys, CallerContext.capture());
             case UNI:
-                return MutinyResults.uni(lockedWork(invocation, call, key), CallerContext.capture());
+                return MutinyResults.uni(lockedWork(invocation, call, keys), CallerContext.capture());
             case MULTI:
-                return MutinyResults.multi(lockedWork(invocation, call, key), CallerContext.capture());
+                return MutinyResults.multi(lockedWork(invocation, call, keys), CallerContext.capture());
             default:
-                return lockedCall(invocation, call, key);
+                return lockedCall(invocation, call, keys);
         }
     }
 
     /** A plain method: the caller's thread waits for the lock (reentrant), runs the method, and releases it. */
-    private static Object lockedCall(InvocationContext invocation, LockedCall call, String key) throws Exception {
-        Optional<Lock> acquired = call.contention() == Locked.Contention.SKIP ? call.locker().tryLock(key, call.options())
-                : Optional.of(call.locker().lock(key, call.options()));
+    private static Object lockedCall(InvocationContext invocation, LockedCall call, List<String> keys) throws Exception {
+        Optional<Lock> acquired = acquire(call, keys);
         if (acquired.isEmpty()) {
             return call.nothing();
         }
@@ -98,9 +100,9 @@ public class LockedInterceptor {
      * the caller's Vert.x context (or the locker's thread) once the lock is held, and the lock is
      * released, without blocking, when its stage completes; the caller's stage completes after that.
      */
-    private static CompletableFuture<Object> lockedStage(InvocationContext invocation, LockedCall call, String key,
+    private static CompletableFuture<Object> lockedStage(InvocationContext invocation, LockedCall call, List<String> keys,
             Executor resumeOn) {
-        return acquireAsync(call, key).thenComposeAsync(acquired -> {
+        return acquireAsync(call, keys).thenComposeAsync(acquired -> {
             if (acquired.isEmpty()) {
                 return CompletableFuture.completedFuture(null);
             }
@@ -119,11 +121,11 @@ public class LockedInterceptor {
         }, resumeOn).toCompletableFuture().whenCompleteAsync((value, failure) -> { }, resumeOn);
     }
 
-    private static MutinyResults.LockedWork lockedWork(InvocationContext invocation, LockedCall call, String key) {
+    private static MutinyResults.LockedWork lockedWork(InvocationContext invocation, LockedCall call, List<String> keys) {
         return new MutinyResults.LockedWork() {
             @Override
             public CompletionStage<Optional<Lock>> acquire() {
-                return acquireAsync(call, key);
+                return acquireAsync(call, keys);
             }
 
             @Override
@@ -142,12 +144,30 @@ public class LockedInterceptor {
      * An asynchronous method's lock outlives the call, so the calling thread must not re-enter it
      * on its next call: the asynchronous acquisitions never count reentrancy.
      */
-    private static CompletionStage<Optional<Lock>> acquireAsync(LockedCall call, String key) {
-        if (call.contention() == Locked.Contention.SKIP) {
-            return call.locker().tryLockAsync(key, call.options());
+    private static CompletionStage<Optional<Lock>> acquireAsync(LockedCall call, List<String> keys) {
+        CompletableFuture<?> locking;
+        CompletableFuture<Optional<Lock>> held;
+        if (keys.size() == 1) {
+            if (call.contention() == Locked.Contention.SKIP) {
+                return call.locker().tryLockAsync(keys.get(0), call.options());
+            }
+            CompletableFuture<Lock> one = call.locker().lockAsync(keys.get(0), call.options()).toCompletableFuture();
+            locking = one;
+            held = one.thenApply(Optional::of);
+        } else {
+            CompletableFuture<MultiLock> all = call.locker().lockAllAsync(keys, call.options()).toCompletableFuture();
+            locking = all;
+            held = all.handle((taken, failure) -> {
+                if (failure == null) {
+                    return Optional.of(HeldKeys.of(taken));
+                }
+                Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+                if (skips(call, cause)) {
+                    return Optional.empty();
+                }
+                throw cause instanceof CompletionException wrapped ? wrapped : new CompletionException(cause);
+            });
         }
-        CompletableFuture<Lock> locking = call.locker().lockAsync(key, call.options()).toCompletableFuture();
-        CompletableFuture<Optional<Lock>> held = locking.thenApply(Optional::of);
         // giving up on the result (a cancelled Uni) gives up the wait; a lock arriving after that is released
         held.whenComplete((lock, failure) -> {
             if (held.isCancelled()) {
@@ -155,6 +175,27 @@ public class LockedInterceptor {
             }
         });
         return held;
+    }
+
+    /** A plain method's acquisition: one key re-enters what this thread holds; several are taken all or none. */
+    private static Optional<Lock> acquire(LockedCall call, List<String> keys) {
+        if (keys.size() == 1) {
+            return call.contention() == Locked.Contention.SKIP ? call.locker().tryLock(keys.get(0), call.options())
+                    : Optional.of(call.locker().lock(keys.get(0), call.options()));
+        }
+        try {
+            return Optional.of(HeldKeys.of(call.locker().lockAll(keys, call.options())));
+        } catch (LockNotAcquiredException busy) {
+            if (skips(call, busy)) {
+                return Optional.empty();
+            }
+            throw busy;
+        }
+    }
+
+    /** SKIP passes over a call whose keys were held elsewhere (for one attempt, or its wait time). */
+    private static boolean skips(LockedCall call, Throwable failure) {
+        return call.contention() == Locked.Contention.SKIP && failure instanceof LockNotAcquiredException;
     }
 
     private static Object proceedHolding(InvocationContext invocation, Lock lock) throws Exception {

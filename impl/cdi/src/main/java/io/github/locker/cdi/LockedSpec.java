@@ -5,6 +5,7 @@ import io.github.locker.Locked;
 import io.github.locker.core.Durations;
 import jakarta.enterprise.lang.model.AnnotationInfo;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -13,7 +14,7 @@ import java.util.Optional;
  * interceptor all read it through here, so they agree on which annotation applies and on the
  * options it gives.
  */
-record LockedSpec(String key, String locker, String waitTime, String leaseTime, boolean keepAlive,
+record LockedSpec(List<String> keys, String locker, String waitTime, String leaseTime, boolean keepAlive,
         Locked.Contention onContention, String holdAtLeast) {
 
     /**
@@ -36,13 +37,13 @@ record LockedSpec(String key, String locker, String waitTime, String leaseTime, 
 
     /** @return the members of an annotation read by reflection */
     static LockedSpec of(Locked locked) {
-        return new LockedSpec(locked.key(), locked.locker(), locked.waitTime(), locked.leaseTime(), locked.keepAlive(),
+        return new LockedSpec(templates(List.of(locked.key())), locked.locker(), locked.waitTime(), locked.leaseTime(), locked.keepAlive(),
                 locked.onContention(), locked.holdAtLeast());
     }
 
     /** @return the members of an annotation from the build-time model, which omits those left at their default */
     static LockedSpec of(AnnotationInfo locked) {
-        return new LockedSpec(string(locked, "key"), string(locked, "locker"), string(locked, "waitTime"),
+        return new LockedSpec(templates(strings(locked, "key")), string(locked, "locker"), string(locked, "waitTime"),
                 string(locked, "leaseTime"), !locked.hasMember("keepAlive") || locked.member("keepAlive").asBoolean(),
                 locked.hasMember("onContention") ? locked.member("onContention").asEnum(Locked.Contention.class)
                         : Locked.Contention.WAIT, string(locked, "holdAtLeast"));
@@ -75,6 +76,16 @@ record LockedSpec(String key, String locker, String waitTime, String leaseTime, 
             options = options.withWaitTime(Duration.ZERO).withRetry(0, Duration.ZERO);
         }
         return options;
+    }
+
+    /** {@code key = ""} means what no key means: the method's own name. */
+    private static List<String> templates(List<String> keys) {
+        return keys.stream().filter(key -> !key.isEmpty()).toList();
+    }
+
+    private static List<String> strings(AnnotationInfo annotation, String member) {
+        return annotation.hasMember(member)
+                ? annotation.member(member).asArray().stream().map(element -> element.asString()).toList() : List.of();
     }
 
     private static String string(AnnotationInfo annotation, String member) {

@@ -5,6 +5,7 @@ import io.github.locker.LockContext;
 import jakarta.inject.Singleton;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Optional;
 
 /** The {@link LockContext} bean: the locks of the {@code @Locked} methods running on each thread, innermost on top. */
@@ -14,7 +15,16 @@ public class ThreadLockContext implements LockContext {
 
     @Override
     public Optional<Lock> current() {
-        return Optional.ofNullable(RUNNING.get().peek());
+        return currentLocks().stream().findFirst();
+    }
+
+    @Override
+    public List<Lock> currentLocks() {
+        Lock innermost = RUNNING.get().peek();
+        if (innermost == null) {
+            return List.of();
+        }
+        return innermost instanceof HeldKeys several ? several.locks() : List.of(innermost);
     }
 
     static void enter(Lock lock) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.locker.LockOptions;
 import io.github.locker.Locked;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Which {@code @Locked} governs a method, and the options it gives: the rules both extensions and the interceptor use. */
@@ -47,6 +48,6 @@ class LockedSpecTest {
     }
 
     private static LockedSpec spec(String waitTime, String leaseTime, boolean keepAlive, Locked.Contention onContention) {
-        return new LockedSpec("", "", waitTime, leaseTime, keepAlive, onContention, "");
+        return new LockedSpec(List.of(), "", waitTime, leaseTime, keepAlive, onContention, "");
     }
 }

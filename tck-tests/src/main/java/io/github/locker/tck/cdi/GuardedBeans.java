@@ -1,5 +1,6 @@
 package io.github.locker.tck.cdi;
 
+import io.github.locker.Lock;
 import io.github.locker.LockContext;
 import io.github.locker.LockLost;
 import io.github.locker.Locked;
@@ -62,6 +63,18 @@ public final class GuardedBeans {
         @Locked(key = "skip:{name}", onContention = Locked.Contention.SKIP)
         public int countWhenFree(String name) {
             return 1;
+        }
+
+        /** A transfer: both accounts or neither, whatever order two calls name them in. */
+        @Locked(key = {"account:{from}", "account:{to}"}, waitTime = "20s")
+        public List<Long> transfer(String from, String to) throws InterruptedException {
+            mostInsideAtOnce.accumulateAndGet(inside.incrementAndGet(), Math::max);
+            try {
+                TimeUnit.MILLISECONDS.sleep(2);
+                return context.currentLocks().stream().map(Lock::fencingToken).toList();
+            } finally {
+                inside.decrementAndGet();
+            }
         }
 
         /** A scheduled tick: whoever gets the lock runs it, and it stays taken for 3 s however fast it ran. */

@@ -130,6 +130,29 @@ public abstract class LockedInterceptorContract {
     }
 
     @Test
+    void severalKeysAreTakenTogetherEachWithItsTokenAndCrossedTransfersNeverDeadlock() throws Exception {
+        String alice = name + ":alice";
+        String bob = name + ":bob";
+        guarded.takeMostInsideAtOnce();
+        List<Future<?>> transfers = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            boolean aliceFirst = i % 2 == 0;
+            transfers.add(threads.submit(() -> aliceFirst ? guarded.transfer(alice, bob) : guarded.transfer(bob, alice)));
+        }
+        for (Future<?> transfer : transfers) {
+            assertThat((List<?>) transfer.get(40, TimeUnit.SECONDS)).as("a token per key").hasSize(2);
+        }
+        assertThat(guarded.takeMostInsideAtOnce()).as("transfers between the same two accounts inside at once").isEqualTo(1);
+
+        try (Lock held = locker.lock("account:" + bob)) {
+            assertThat(elsewhere(() -> guarded.transfer(alice, name + ":carol"))).as("another pair of accounts is free")
+                    .hasSize(2);
+        }
+        assertThat(locker.tryLock("account:" + alice)).as("every key released after the calls").isPresent().get()
+                .satisfies(Lock::unlock);
+    }
+
+    @Test
     void holdAtLeastMakesALateTickOnAnotherThreadSkipUntilItsTimeHasPassed() throws Exception {
         long ranAt = System.nanoTime();
         assertThat(guarded.tick(name)).as("the first tick runs").isTrue();
