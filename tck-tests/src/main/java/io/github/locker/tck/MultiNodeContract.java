@@ -9,8 +9,10 @@ import io.github.locker.spi.BackendConfig;
 import io.github.locker.spi.LockerBackend;
 import io.github.locker.spi.LockerDriver;
 import io.github.locker.tck.nodes.Journal;
+import io.github.locker.tck.nodes.NodeMain;
 import io.github.locker.tck.nodes.NodeProcess;
 import io.github.locker.tck.servers.ServerProcess;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -104,6 +106,30 @@ public abstract class MultiNodeContract {
         // a round whose release failed after its section ran counts on both sides
         assertThat(reported).as("every round ran or failed clearly")
                 .isBetween(3 * 8 * iterations() - backendErrors, 3 * 8 * iterations());
+    }
+
+    @Test
+    void threeProcessesTakingOverlappingPairsOfKeysNeverHoldAKeyTwiceNorDeadlock() throws Exception {
+        Path journals = Files.createDirectories(files.resolve("pairs"));
+        int rounds = Math.max(10, iterations() / 2);
+        long start = System.nanoTime();
+        for (int n = 1; n <= 3; n++) {
+            node("pairs-" + n, "contend-pairs", "4", Integer.toString(rounds), journals.toString());
+        }
+        int reported = 0;
+        for (NodeProcess node : nodes) {
+            reported += Integer.parseInt(node.await("DONE", Duration.ofSeconds(150)).replaceAll(".*rounds=(\\d+).*", "$1"));
+        }
+        int sections = 0;
+        for (String name : NodeMain.PAIRED_KEYS) {
+            Journal.Verdict verdict = Journal.verify(journals.resolve(name));
+            assertThat(verdict.problems()).as("overlaps and tokens out of order on key " + name).isEmpty();
+            sections += verdict.sections();
+        }
+        System.out.printf("%s: %d rounds of two keys out of three by 3 processes x 4 threads in %d ms%n",
+                getClass().getSimpleName(), reported, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+        assertThat(reported).as("every round of every thread").isEqualTo(3 * 4 * rounds);
+        assertThat(sections).as("two keys' sections per round").isEqualTo(2 * reported);
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.github.locker.Lock;
 import io.github.locker.LockBackendException;
 import io.github.locker.LockOptions;
 import io.github.locker.Locker;
+import io.github.locker.MultiLock;
 import io.github.locker.spi.BackendConfig;
 import io.github.locker.spi.LockerDriver;
 import java.io.BufferedReader;
@@ -63,6 +64,8 @@ public final class NodeMain {
             switch (args[4]) {
                 case "contend" -> contend(locker, key, node, Integer.parseInt(args[5]), Integer.parseInt(args[6]),
                         new Journal(Path.of(args[7])));
+                case "contend-pairs" -> contendPairs(locker, key, node, Integer.parseInt(args[5]), Integer.parseInt(args[6]),
+                        Path.of(args[7]));
                 case "hold" -> obey(locker.lock(key, LockOptions.defaults().withLeaseTime(Duration.ofMillis(Long.parseLong(args[5])))),
                         new FencedRegister(Path.of(args[6])), "HELD");
                 case "acquire" -> {
@@ -76,6 +79,50 @@ public final class NodeMain {
                 default -> throw new IllegalArgumentException("unknown mode " + args[4]);
             }
         }
+    }
+
+    /** The keys {@code contend-pairs} takes two at a time, and the journal of each: {@code <key>:<name>} in {@code <dir>/<name>}. */
+    public static final List<String> PAIRED_KEYS = List.of("a", "b", "c");
+
+    /**
+     * Every thread takes two of three keys together, a different pair each round and in either
+     * order, and writes each key's section into that key's journal: a partial hold, or two holders
+     * of one key, shows there as an overlap.
+     */
+    private static void contendPairs(Locker locker, String key, String node, int threads, int iterations, Path journals)
+            throws Exception {
+        Map<String, Journal> journalOf = new HashMap<>();
+        PAIRED_KEYS.forEach(name -> journalOf.put(key + ":" + name, new Journal(journals.resolve(name))));
+        LockOptions options = LockOptions.defaults().withWaitTime(Duration.ofSeconds(120)).withLeaseTime(Duration.ofSeconds(5));
+        AtomicInteger rounds = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        List<Future<?>> workers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            String thread = node + "/" + t;
+            int offset = t;
+            workers.add(pool.submit((Callable<Void>) () -> {
+                for (int i = 0; i < iterations; i++) {
+                    String first = key + ":" + PAIRED_KEYS.get((i + offset) % 3);
+                    String second = key + ":" + PAIRED_KEYS.get((i + offset + 1) % 3);
+                    List<String> pair = (i + offset) % 2 == 0 ? List.of(first, second) : List.of(second, first);
+                    try (MultiLock both = locker.lockAll(pair, options)) {
+                        for (Lock lock : both.locks()) {
+                            journalOf.get(lock.key()).enter(lock.fencingToken(), thread);
+                        }
+                        rounds.incrementAndGet();
+                        for (Lock lock : both.locks()) {
+                            journalOf.get(lock.key()).exit(lock.fencingToken(), thread);
+                        }
+                    }
+                }
+                return null;
+            }));
+        }
+        for (Future<?> worker : workers) {
+            worker.get();
+        }
+        pool.shutdown();
+        say("DONE rounds=" + rounds.get());
     }
 
     private static void contend(Locker locker, String key, String node, int threads, int iterations, Journal journal)
