@@ -20,7 +20,7 @@ public class Checkins {
         return store.rewardOnce(uid, day, token); // the store rejects tokens older than its last
     }
 
-    /** A scheduled task: on each tick, the node that gets the lock runs it, the others skip. */
+    /** A scheduled task: never on two nodes at once (add holdAtLeast so a late node skips the tick too). */
     @Locked(key = "settle-day", onContention = Locked.Contention.SKIP)
     public void settleDay() {
         long token = locks.current().orElseThrow().fencingToken();
