@@ -450,4 +450,24 @@ public abstract class SingleJvmLockerContract {
         assertThatThrownBy(() -> locker.lockAll(List.of(key), null)).isInstanceOf(IllegalArgumentException.class);
         assertThat(locker.tryLock(key)).as("nothing was taken").isPresent().get().satisfies(Lock::unlock);
     }
+
+    @Test
+    void closingTheBackendLeavesALockHeldAtLeastTakenUntilItsTime() throws Exception {
+        LockerBackend node = LockerDriver.find(backend().driver()).orElseThrow()
+                .connect(BackendConfig.of(backend().driver(), "tck", backend().section()));
+        Locker other = newLocker();
+        Duration hold = shortLease().multipliedBy(2);
+        long before = System.nanoTime();
+        Lock lock = node.locker("closing", LockOptions.defaults(), Nodes.PREFIX)
+                .lock(key, LockOptions.defaults().withLeaseTime(hold.multipliedBy(5)).withHoldAtLeast(hold));
+        assertThat(lock.unlock()).isTrue();
+
+        node.close();
+
+        assertThat(other.tryLock(key)).as("still taken after its backend closed").isEmpty();
+        try (Lock next = other.lock(key, LockOptions.defaults().withWaitTime(hold.multipliedBy(5)))) {
+            assertThat(Duration.ofNanos(System.nanoTime() - before)).as("free once holdAtLeast had passed")
+                    .isGreaterThanOrEqualTo(hold);
+        }
+    }
 }

@@ -26,6 +26,8 @@ final class EtcdLease implements Lease {
     private final AcquisitionListener onLost;
     private final Runnable afterRelease;
     private final AtomicBoolean released = new AtomicBoolean();
+    /** When a lock released early for hold-at-least is due to go, on the monotonic clock. */
+    private volatile long dueAtNanos;
 
     EtcdLease(EtcdBackend backend, EtcdLockEngine engine, String key, ByteSequence myKey, long createRevision, EtcdSession session,
             boolean ownSession, AcquisitionListener onLost, Runnable afterRelease) {
@@ -99,7 +101,7 @@ final class EtcdLease implements Lease {
         if (released.get()) {
             return CompletableFuture.completedFuture(false);
         }
-        return moveToLeaseOf(leaseTime);
+        return moveToLeaseOf(leaseTime, true);
     }
 
     @Override
@@ -112,19 +114,33 @@ final class EtcdLease implements Lease {
         // own): a moved key would keep its name, which this session's next acquisition of the same
         // lock would take for its own. Deleted when the time has passed; our local turn stays taken
         // until then. A crash or a close meanwhile ends it with its lease, which is never shorter.
+        dueAtNanos = System.nanoTime() + remaining.toNanos();
+        engine.keepsUntilDue(this);
         try {
-            backend.runtime().schedule(remaining, () -> deleteKey().whenComplete((deleted, failure) -> { }));
+            backend.runtime().schedule(remaining, () -> {
+                engine.due(this);
+                deleteKey().whenComplete((deleted, failure) -> { });
+            });
         } catch (LockBackendException closed) {
+            engine.due(this);
             return deleteKey().thenApply(deleted -> deleted && validUpToNow);
         }
         return CompletableFuture.completedFuture(validUpToNow);
     }
 
+    /** At close, for a lock released early: its key moves onto a lease that ends when it is due, which the close leaves alone. */
+    CompletableFuture<Boolean> keepUntilDueOnALeaseOfItsOwn() {
+        long remaining = dueAtNanos - System.nanoTime();
+        return remaining <= 0 ? CompletableFuture.completedFuture(false)
+                : moveToLeaseOf(Duration.ofNanos(remaining), false);
+    }
+
     /**
      * Grants a lease of {@code time} (whole seconds, rounded up; etcd may raise it to its minimum)
-     * and moves our key onto it, compared on its create revision, so the fencing token stays.
+     * and moves our key onto it, compared on its create revision, so the fencing token stays; the
+     * locker's close revokes that lease only when {@code revokedAtClose}.
      */
-    private CompletableFuture<Boolean> moveToLeaseOf(Duration time) {
+    private CompletableFuture<Boolean> moveToLeaseOf(Duration time, boolean revokedAtClose) {
         long ttlSeconds = Math.max(1, (time.toMillis() + 999) / 1000);
         return EtcdSession.open(backend, ttlSeconds, false).thenCompose(fresh ->
                 backend.explained(backend.moveIfCreatedAt(myKey, createRevision, fresh.leaseId()), key, "moving to a new lease")
@@ -142,7 +158,9 @@ final class EtcdLease implements Lease {
                             ownSession = true;
                             fresh.attach(this);
                             previous.detach(this);
-                            engine.adopt(fresh);
+                            if (revokedAtClose) {
+                                engine.adopt(fresh);
+                            }
                             if (previousWasOurs) {
                                 engine.forget(previous);
                                 previous.close(); // only our key was on it, and it has moved

@@ -75,6 +75,8 @@ final class EtcdLockEngine implements LockEngine {
     private final ReentrantLock sessionsLock = new ReentrantLock();
     /** The kept-alive sessions of this locker, by lease TTL in seconds; guarded by {@link #sessionsLock}. */
     private final Map<Long, CompletableFuture<EtcdSession>> sessions = new HashMap<>();
+    /** Locks released early that stay taken until their hold-at-least time (their keys still on their leases). */
+    private final Set<EtcdLease> heldAtLeast = ConcurrentHashMap.newKeySet();
     /** The leases of held locks that are not kept alive (one each). */
     private final Set<EtcdSession> ownSessions = ConcurrentHashMap.newKeySet();
 
@@ -541,17 +543,34 @@ final class EtcdLockEngine implements LockEngine {
     }
 
     /** @return the revocations of every lease of this locker: its held locks are released, not left to expire */
+    void keepsUntilDue(EtcdLease released) {
+        heldAtLeast.add(released);
+    }
+
+    void due(EtcdLease released) {
+        heldAtLeast.remove(released);
+    }
+
+    /**
+     * Revokes this locker's leases, which releases its locks at once. A lock released early for
+     * hold-at-least is first moved onto a lease of its own that ends when it is due, so the close
+     * does not free it before its time.
+     */
     List<CompletableFuture<?>> close() {
+        List<CompletableFuture<Boolean>> moves = heldAtLeast.stream().map(EtcdLease::keepUntilDueOnALeaseOfItsOwn).toList();
+        heldAtLeast.clear();
+        CompletableFuture<Void> moved = CompletableFuture.allOf(moves.toArray(CompletableFuture[]::new))
+                .exceptionally(failure -> null);
         List<CompletableFuture<?>> revocations = new ArrayList<>();
         sessionsLock.lock();
         try {
-            sessions.values().forEach(session -> revocations.add(session.handle((opened, failed) -> opened)
+            sessions.values().forEach(session -> revocations.add(moved.thenCompose(done -> session.handle((opened, failed) -> opened))
                     .thenCompose(opened -> opened == null ? CompletableFuture.completedFuture(null) : opened.close())));
             sessions.clear();
         } finally {
             sessionsLock.unlock();
         }
-        ownSessions.forEach(session -> revocations.add(session.close()));
+        ownSessions.forEach(session -> revocations.add(moved.thenCompose(done -> session.close())));
         ownSessions.clear();
         return revocations;
     }
