@@ -26,6 +26,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 
 /**
  * One node of a multi-process test: a separate JVM with its own connection, driven by the test
@@ -66,19 +67,43 @@ public final class NodeMain {
                         new Journal(Path.of(args[7])));
                 case "contend-pairs" -> contendPairs(locker, key, node, Integer.parseInt(args[5]), Integer.parseInt(args[6]),
                         Path.of(args[7]));
-                case "hold" -> obey(locker.lock(key, LockOptions.defaults().withLeaseTime(Duration.ofMillis(Long.parseLong(args[5])))),
-                        new FencedRegister(Path.of(args[6])), "HELD");
+                case "hold" -> {
+                    Lock lock = locker.lock(key, LockOptions.defaults().withLeaseTime(Duration.ofMillis(Long.parseLong(args[5]))));
+                    obey(lock::isHeld, lock.fencingToken(), lock::unlock, new FencedRegister(Path.of(args[6])), "HELD");
+                }
                 case "acquire" -> {
                     say("WAITING");
                     Lock lock = locker.lock(key, LockOptions.defaults().withWaitTime(Duration.ofMillis(Long.parseLong(args[5])))
                             .withLeaseTime(Duration.ofMillis(Long.parseLong(args[6]))));
                     FencedRegister register = new FencedRegister(Path.of(args[7]));
                     say("ACQUIRED " + lock.fencingToken() + " " + register.write(lock.fencingToken(), node));
-                    obey(lock, register, null);
+                    obey(lock::isHeld, lock.fencingToken(), lock::unlock, register, null);
+                }
+                case "hold-pair" -> {
+                    MultiLock both = locker.lockAll(pairOf(key), LockOptions.defaults()
+                            .withLeaseTime(Duration.ofMillis(Long.parseLong(args[5]))));
+                    // the register is fenced with the first key's token; the second key's is checked by its own lock
+                    obey(both::isHeld, both.locks().get(0).fencingToken(), both::unlock, new FencedRegister(Path.of(args[6])),
+                            "HELD");
+                }
+                case "acquire-pair" -> {
+                    say("WAITING");
+                    MultiLock both = locker.lockAll(pairOf(key), LockOptions.defaults()
+                            .withWaitTime(Duration.ofMillis(Long.parseLong(args[5])))
+                            .withLeaseTime(Duration.ofMillis(Long.parseLong(args[6]))));
+                    FencedRegister register = new FencedRegister(Path.of(args[7]));
+                    long token = both.locks().get(0).fencingToken();
+                    say("ACQUIRED " + token + " " + register.write(token, node));
+                    obey(both::isHeld, token, both::unlock, register, null);
                 }
                 default -> throw new IllegalArgumentException("unknown mode " + args[4]);
             }
         }
+    }
+
+    /** The two keys of {@code hold-pair} and {@code acquire-pair}, named in the order opposite to the one they are taken in. */
+    private static List<String> pairOf(String key) {
+        return List.of(key + ":b", key + ":a");
     }
 
     /** The keys {@code contend-pairs} takes two at a time, and the journal of each: {@code <key>:<name>} in {@code <dir>/<name>}. */
@@ -157,16 +182,18 @@ public final class NodeMain {
         say("DONE sections=" + sections.get() + " backend-errors=" + backendErrors.get());
     }
 
-    private static void obey(Lock lock, FencedRegister register, String announce) throws IOException {
+    /** Answers the test's commands about the lock (or locks) this node holds, until EXIT or the end of its input. */
+    private static void obey(BooleanSupplier isHeld, long token, BooleanSupplier unlock, FencedRegister register,
+            String announce) throws IOException {
         if (announce != null) {
-            say(announce + " " + lock.fencingToken());
+            say(announce + " " + token);
         }
         BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         for (String command = commands.readLine(); command != null; command = commands.readLine()) {
             switch (command.trim()) {
-                case "ISHELD" -> say("ISHELD " + lock.isHeld());
-                case "WRITE" -> say("WRITE " + register.write(lock.fencingToken(), "late write"));
-                case "UNLOCK" -> say("UNLOCKED " + lock.unlock());
+                case "ISHELD" -> say("ISHELD " + isHeld.getAsBoolean());
+                case "WRITE" -> say("WRITE " + register.write(token, "late write"));
+                case "UNLOCK" -> say("UNLOCKED " + unlock.getAsBoolean());
                 case "EXIT" -> {
                     return;
                 }

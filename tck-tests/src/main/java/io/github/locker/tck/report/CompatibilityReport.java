@@ -31,6 +31,8 @@ public final class CompatibilityReport {
             Map.entry("severalKeysAreTakenTogetherEachWithItsTokenAndCrossedTransfersNeverDeadlock", "1 exclusion and fencing"),
             Map.entry("aCrashedHolderFreesTheLockWithinItsLeaseAndASecond", "2 holder crash"),
             Map.entry("aHolderPausedPastItsLeaseLosesTheLockAndItsLateWriteIsRejected", "3 holder pause"),
+            Map.entry("aHolderOfTwoKeysPausedPastTheirLeaseLosesThemAndItsLateWriteIsRejected", "3 holder pause"),
+            Map.entry("aCrashedHolderOfTwoKeysFreesBothWithinTheirLeaseAndASecond", "2 holder crash"),
             Map.entry("leaseLostWhileTheBackendIsPausedIsReported", "3 holder pause"),
             Map.entry("aLeaseLostWhileTheMethodRunsIsAnnouncedAndFailsTheCall", "3 holder pause"),
             Map.entry("restartingTheBackendNeverMakesTwoHoldersAndServiceResumes", "4 backend restart"),
