@@ -110,7 +110,7 @@ final class Holding {
             long heldFor = System.nanoTime() - acquiredAtNanos;
             long stillToHold = options.holdAtLeast().toNanos() - heldFor;
             CompletableFuture<Boolean> release = stillToHold > 0
-                    ? lease.releaseAfter(Duration.ofNanos(stillToHold)) : lease.release();
+                    ? releaseAfter(Duration.ofNanos(stillToHold)) : lease.release();
             return release.whenComplete((ours, failure) -> {
                 if (failure != null) {
                     acquisition.releaseFailed();
@@ -120,6 +120,21 @@ final class Holding {
             acquisition.released();
             onReleased.accept(this);
         }
+    }
+
+    /**
+     * Hold-at-least on the driver's lease. A driver that cannot do it gets the lock released at
+     * once, keep-alive and all, and the caller hears why: nothing keeps renewing a lock nobody holds.
+     */
+    private CompletableFuture<Boolean> releaseAfter(Duration stillToHold) {
+        return lease.releaseAfter(stillToHold).exceptionallyCompose(failure -> {
+            if (BackendReplies.unwrap(failure) instanceof UnsupportedOperationException unsupported) {
+                return lease.release().thenApply(ours -> {
+                    throw unsupported;
+                });
+            }
+            return CompletableFuture.failedFuture(failure);
+        });
     }
 
     /**

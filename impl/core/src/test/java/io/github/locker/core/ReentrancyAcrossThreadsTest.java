@@ -1,6 +1,7 @@
 package io.github.locker.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.locker.Lock;
 import io.github.locker.LockOptions;
@@ -35,6 +36,16 @@ class ReentrancyAcrossThreadsTest {
     void close() {
         acquirer.shutdownNow();
         runtime.close();
+    }
+
+    @Test
+    void aDriverWithoutHoldAtLeastReleasesAtOnceAndSaysSo() throws Exception {
+        Lock lock = locker.lock("k", LockOptions.defaults().withHoldAtLeast(Duration.ofSeconds(30)));
+
+        assertThatThrownBy(lock::unlock).isInstanceOf(UnsupportedOperationException.class)
+                .hasMessageContaining("holdAtLeast");
+        assertThat(acquirer.submit(() -> locker.tryLock("k")).get(10, TimeUnit.SECONDS))
+                .as("released, not left renewed by nobody").isPresent().get().satisfies(Lock::unlock);
     }
 
     @Test
