@@ -15,6 +15,7 @@ import io.github.locker.spi.Lease;
 import io.github.locker.spi.AcquisitionListener;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -103,12 +104,13 @@ final class CoreLocker implements Locker {
 
     @Override
     public MultiLock lockAll(Collection<String> keys, LockOptions options) {
-        return MultiKeyAcquisition.await(MultiKeyAcquisition.start(this, keys, options), keys);
+        List<String> ordered = MultiKeyAcquisition.ordered(keys);
+        return await(String.join(",", ordered), MultiKeyAcquisition.start(this, ordered, options));
     }
 
     @Override
     public CompletionStage<MultiLock> lockAllAsync(Collection<String> keys, LockOptions options) {
-        CompletableFuture<MultiLock> acquisition = MultiKeyAcquisition.start(this, keys, options);
+        CompletableFuture<MultiLock> acquisition = MultiKeyAcquisition.start(this, MultiKeyAcquisition.ordered(keys), options);
         CallerStage<MultiLock> stage = new CallerStage<>();
         stage.whenComplete((held, failure) -> acquisition.cancel(false)); // a no-op once it has ended
         acquisition.whenCompleteAsync((held, failure) -> {
@@ -276,7 +278,7 @@ final class CoreLocker implements Locker {
     }
 
     /** The blocking methods' wait: an interrupted caller cancels its acquisition, which cleans up after itself. */
-    private Holding await(String key, CompletableFuture<Holding> acquisition) {
+    private <T> T await(String key, CompletableFuture<T> acquisition) {
         try {
             return acquisition.get();
         } catch (InterruptedException interrupted) {
@@ -371,6 +373,10 @@ final class CoreLocker implements Locker {
 
     private static void checkArguments(String key, LockOptions options) {
         Keys.requireValid(key);
+        requireOptions(options);
+    }
+
+    static void requireOptions(LockOptions options) {
         if (options == null) {
             throw new IllegalArgumentException("options must not be null (use LockOptions.defaults())");
         }

@@ -1,7 +1,6 @@
 package io.github.locker.core;
 
 import io.github.locker.Lock;
-import io.github.locker.LockNotAcquiredException;
 import io.github.locker.LockOptions;
 import io.github.locker.Locker;
 import io.github.locker.MultiLock;
@@ -12,7 +11,6 @@ import java.util.List;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -49,11 +47,9 @@ final class MultiKeyAcquisition {
         return List.copyOf(new TreeSet<>(keys));
     }
 
-    static CompletableFuture<MultiLock> start(Locker locker, Collection<String> keys, LockOptions options) {
-        List<String> ordered = ordered(keys);
-        if (options == null) {
-            throw new IllegalArgumentException("options must not be null (use LockOptions.defaults())");
-        }
+    /** @param ordered the keys as {@link #ordered} returned them */
+    static CompletableFuture<MultiLock> start(Locker locker, List<String> ordered, LockOptions options) {
+        CoreLocker.requireOptions(options);
         MultiKeyAcquisition acquisition = new MultiKeyAcquisition(locker, ordered, options);
         acquisition.result.whenComplete((held, failure) -> {
             if (failure != null) {
@@ -62,19 +58,6 @@ final class MultiKeyAcquisition {
         });
         acquisition.takeNext();
         return acquisition.result;
-    }
-
-    static MultiLock await(CompletableFuture<MultiLock> acquisition, Collection<String> keys) {
-        try {
-            return acquisition.get();
-        } catch (InterruptedException interrupted) {
-            acquisition.cancel(false);
-            Thread.currentThread().interrupt();
-            throw new LockNotAcquiredException(String.join(",", keys), "Waiting for locks " + keys + " was interrupted");
-        } catch (ExecutionException failed) {
-            throw failed.getCause() instanceof RuntimeException runtime ? runtime
-                    : new IllegalStateException("lockAll failed", failed.getCause());
-        }
     }
 
     private void takeNext() {
