@@ -22,6 +22,8 @@ import java.util.Optional;
  *       set, still bounds the whole.</li>
  *   <li><b>Hold at least</b> (default off): a lock released early stays held until this long
  *       after its acquisition ({@link #withHoldAtLeast}).</li>
+ *   <li><b>Mode</b> (default exclusive): exclusive, shared ({@link #withMode}), or one permit of a
+ *       semaphore of N ({@link #withPermits}); see {@link LockMode}.</li>
  * </ul>
  *
  * <p>Every invalid value is rejected with an {@link IllegalArgumentException} naming the
@@ -32,7 +34,8 @@ public final class LockOptions {
     public static final long DEFAULT_LEASE_SECONDS = 60;
 
     private static final LockOptions DEFAULTS =
-            new LockOptions(Duration.ofSeconds(DEFAULT_LEASE_SECONDS), true, null, 0, Duration.ZERO, Duration.ZERO);
+            new LockOptions(Duration.ofSeconds(DEFAULT_LEASE_SECONDS), true, null, 0, Duration.ZERO, Duration.ZERO,
+                    LockMode.EXCLUSIVE, 0);
 
     private final Duration leaseTime;
     private final boolean keepAlive;
@@ -40,15 +43,19 @@ public final class LockOptions {
     private final int retryCount;
     private final Duration retryInterval;
     private final Duration holdAtLeast;
+    private final LockMode mode;
+    private final int permits;
 
     private LockOptions(Duration leaseTime, boolean keepAlive, Duration waitTime, int retryCount,
-            Duration retryInterval, Duration holdAtLeast) {
+            Duration retryInterval, Duration holdAtLeast, LockMode mode, int permits) {
         this.leaseTime = leaseTime;
         this.keepAlive = keepAlive;
         this.waitTime = waitTime;
         this.retryCount = retryCount;
         this.retryInterval = retryInterval;
         this.holdAtLeast = holdAtLeast;
+        this.mode = mode;
+        this.permits = permits;
     }
 
     /** @return lease 60 s, keep-alive on, wait forever, no retry */
@@ -66,7 +73,7 @@ public final class LockOptions {
         requireArgument(leaseTime.toMillis() >= 1, "leaseTime must be at least 1 ms, was %s", leaseTime);
         requireArgument(leaseTime.compareTo(holdAtLeast) >= 0, "leaseTime must not be shorter than holdAtLeast (%s), was %s",
                 holdAtLeast, leaseTime);
-        return new LockOptions(leaseTime, keepAlive, waitTime, retryCount, retryInterval, holdAtLeast);
+        return new LockOptions(leaseTime, keepAlive, waitTime, retryCount, retryInterval, holdAtLeast, mode, permits);
     }
 
     /**
@@ -74,7 +81,7 @@ public final class LockOptions {
      * @return these options with that keep-alive setting
      */
     public LockOptions withKeepAlive(boolean keepAlive) {
-        return new LockOptions(leaseTime, keepAlive, waitTime, retryCount, retryInterval, holdAtLeast);
+        return new LockOptions(leaseTime, keepAlive, waitTime, retryCount, retryInterval, holdAtLeast, mode, permits);
     }
 
     /**
@@ -85,12 +92,12 @@ public final class LockOptions {
     public LockOptions withWaitTime(Duration waitTime) {
         requireArgument(waitTime != null, "waitTime must not be null (use waitForever())");
         requireArgument(!waitTime.isNegative(), "waitTime must not be negative, was %s", waitTime);
-        return new LockOptions(leaseTime, keepAlive, waitTime, retryCount, retryInterval, holdAtLeast);
+        return new LockOptions(leaseTime, keepAlive, waitTime, retryCount, retryInterval, holdAtLeast, mode, permits);
     }
 
     /** @return these options with no bound on the wait (the default) */
     public LockOptions waitForever() {
-        return new LockOptions(leaseTime, keepAlive, null, retryCount, retryInterval, holdAtLeast);
+        return new LockOptions(leaseTime, keepAlive, null, retryCount, retryInterval, holdAtLeast, mode, permits);
     }
 
     /**
@@ -106,7 +113,7 @@ public final class LockOptions {
         requireArgument(count >= 0, "retry count must not be negative, was %s", count);
         requireArgument(interval != null, "retry interval must not be null");
         requireArgument(!interval.isNegative(), "retry interval must not be negative, was %s", interval);
-        return new LockOptions(leaseTime, keepAlive, waitTime, count, interval, holdAtLeast);
+        return new LockOptions(leaseTime, keepAlive, waitTime, count, interval, holdAtLeast, mode, permits);
     }
 
     /**
@@ -127,7 +134,47 @@ public final class LockOptions {
         requireArgument(holdAtLeast.compareTo(leaseTime) <= 0,
                 "holdAtLeast must not be longer than the lease time (%s), was %s: set the lease time first", leaseTime,
                 holdAtLeast);
-        return new LockOptions(leaseTime, keepAlive, waitTime, retryCount, retryInterval, holdAtLeast);
+        return new LockOptions(leaseTime, keepAlive, waitTime, retryCount, retryInterval, holdAtLeast, mode, permits);
+    }
+
+    /**
+     * Takes the key exclusively (the default) or shared: see {@link LockMode}. For a semaphore's
+     * permit use {@link #withPermits} instead.
+     *
+     * @param mode {@link LockMode#EXCLUSIVE} or {@link LockMode#SHARED}
+     * @return these options with that mode (and no permit count)
+     * @throws IllegalArgumentException when {@code mode} is null, or {@link LockMode#PERMIT}
+     */
+    public LockOptions withMode(LockMode mode) {
+        requireArgument(mode != null, "mode must not be null");
+        requireArgument(mode != LockMode.PERMIT, "a permit needs its count: use withPermits(n) instead of withMode(PERMIT)");
+        return new LockOptions(leaseTime, keepAlive, waitTime, retryCount, retryInterval, holdAtLeast, mode, 0);
+    }
+
+    /**
+     * Makes the acquisition take one permit of a semaphore named by the key, of which at most
+     * {@code permits} are held at once across all nodes ({@link LockMode#PERMIT}). Every
+     * acquisition of the same semaphore must give the same count: one that disagrees with the
+     * current holders fails with {@link LockConflictException}.
+     *
+     * @param permits how many holders the semaphore admits at once; 1 or more
+     * @return these options in {@link LockMode#PERMIT} mode with that count
+     * @throws IllegalArgumentException when {@code permits} is less than 1
+     */
+    public LockOptions withPermits(int permits) {
+        requireArgument(permits >= 1, "permits must be at least 1, was %s", permits);
+        return new LockOptions(leaseTime, keepAlive, waitTime, retryCount, retryInterval, holdAtLeast, LockMode.PERMIT,
+                permits);
+    }
+
+    /** @return what kind of hold is asked for: exclusive (the default), shared, or a permit */
+    public LockMode mode() {
+        return mode;
+    }
+
+    /** @return the semaphore's number of permits in {@link LockMode#PERMIT} mode; 0 in the other modes */
+    public int permits() {
+        return permits;
     }
 
     /** @return how long after its acquisition an early-released lock stays held; zero when off */
@@ -168,12 +215,14 @@ public final class LockOptions {
                 && Objects.equals(waitTime, that.waitTime)
                 && retryCount == that.retryCount
                 && retryInterval.equals(that.retryInterval)
-                && holdAtLeast.equals(that.holdAtLeast);
+                && holdAtLeast.equals(that.holdAtLeast)
+                && mode == that.mode
+                && permits == that.permits;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(leaseTime, keepAlive, waitTime, retryCount, retryInterval, holdAtLeast);
+        return Objects.hash(leaseTime, keepAlive, waitTime, retryCount, retryInterval, holdAtLeast, mode, permits);
     }
 
     @Override
@@ -181,7 +230,8 @@ public final class LockOptions {
         return "LockOptions[leaseTime=" + leaseTime + ", keepAlive=" + keepAlive
                 + ", waitTime=" + (waitTime == null ? "forever" : waitTime)
                 + ", retry=" + retryCount + "x" + retryInterval
-                + (holdAtLeast.isZero() ? "" : ", holdAtLeast=" + holdAtLeast) + "]";
+                + (holdAtLeast.isZero() ? "" : ", holdAtLeast=" + holdAtLeast)
+                + (mode == LockMode.EXCLUSIVE ? "" : mode == LockMode.SHARED ? ", shared" : ", permits=" + permits) + "]";
     }
 
     private static void requireArgument(boolean valid, String template, Object... values) {

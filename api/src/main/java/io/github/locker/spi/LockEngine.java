@@ -25,6 +25,23 @@ import java.util.concurrent.CompletableFuture;
  *   <li>Nothing blocks: {@link #acquire} returns at once, and its continuations never park the
  *       thread they run on (it may be the client's event loop).</li>
  * </ul>
+ *
+ * <p><b>Modes</b> ({@link LockOptions#mode()}), for an engine that {@linkplain #supports supports}
+ * them:
+ * <ul>
+ *   <li>{@link io.github.locker.LockMode#EXCLUSIVE}: the rules above; an exclusive lease also
+ *       excludes every shared lease of the key.</li>
+ *   <li>{@link io.github.locker.LockMode#SHARED}: any number of shared leases of a key at once,
+ *       none while an exclusive lease of it is held; once an exclusive acquisition waits for the
+ *       key, new shared acquisitions wait behind it. Each shared lease's token is greater than the
+ *       token of every exclusive lease of the key before it (and exclusive tokens, as above,
+ *       strictly increase).</li>
+ *   <li>{@link io.github.locker.LockMode#PERMIT}: at most {@link LockOptions#permits()} leases of
+ *       the semaphore named by the key at once, in a namespace apart from the key's lock. An
+ *       acquisition whose count differs from the current holders' fails with
+ *       {@link io.github.locker.LockConflictException} and takes nothing. Tokens strictly increase
+ *       per semaphore.</li>
+ * </ul>
  */
 public interface LockEngine {
 
@@ -56,6 +73,18 @@ public interface LockEngine {
      */
     default boolean isTransient(Throwable failure) {
         return true;
+    }
+
+    /**
+     * Whether this engine can take holds of that mode; the core refuses the others with
+     * {@link UnsupportedOperationException} before calling {@link #acquire}.
+     *
+     * @param mode a mode
+     * @return true for {@link io.github.locker.LockMode#EXCLUSIVE}; an engine that implements the
+     *     other modes says so
+     */
+    default boolean supports(io.github.locker.LockMode mode) {
+        return mode == io.github.locker.LockMode.EXCLUSIVE;
     }
 
     /** @return how long one request to the backend may take: a wait without deadline gives up after failing that long */

@@ -5,6 +5,7 @@ import io.github.locker.Lock;
 import io.github.locker.LockBackendException;
 import io.github.locker.LockLost;
 import io.github.locker.LockLostException;
+import io.github.locker.LockMode;
 import io.github.locker.LockNotAcquiredException;
 import io.github.locker.LockOptions;
 import io.github.locker.LockTimeoutException;
@@ -105,11 +106,13 @@ final class CoreLocker implements Locker {
     @Override
     public MultiLock lockAll(Collection<String> keys, LockOptions options) {
         List<String> ordered = MultiKeyAcquisition.ordered(keys);
+        checkOptions(options);
         return await(String.join(",", ordered), MultiKeyAcquisition.start(this, ordered, options));
     }
 
     @Override
     public CompletionStage<MultiLock> lockAllAsync(Collection<String> keys, LockOptions options) {
+        checkOptions(options);
         CompletableFuture<MultiLock> acquisition = MultiKeyAcquisition.start(this, MultiKeyAcquisition.ordered(keys), options);
         CallerStage<MultiLock> stage = new CallerStage<>();
         stage.whenComplete((held, failure) -> acquisition.cancel(false)); // a no-op once it has ended
@@ -236,6 +239,10 @@ final class CoreLocker implements Locker {
         if (body == null) {
             throw new IllegalArgumentException("body must not be null");
         }
+        if (options.mode() == LockMode.SHARED) {
+            throw new IllegalArgumentException("A leader loop on '" + key + "' needs an exclusive lock or a permit, "
+                    + "not a shared one: shared holders would all lead at once");
+        }
         return loops.start(new RunningLoop(this, key, options, interval, body, loops));
     }
 
@@ -260,11 +267,22 @@ final class CoreLocker implements Locker {
 
     private Lock acquireReentrant(String key, LockOptions options) {
         checkArguments(key, options);
+        if (options.mode() == LockMode.PERMIT) {
+            // each call is one more permit, as with Curator's and Redisson's semaphores: never counted as reentrant
+            Holding permit = await(key, acquireNew(key, options, released -> { }, () -> { }, Runnable::run));
+            return permit == null ? null : new LockHandle(key, permit);
+        }
         Map<String, Holding> holdings = holdingsOfThread.get();
         Holding held = holdings.get(key);
         if (held != null) {
+            if (held.mode() == LockMode.SHARED && options.mode() == LockMode.EXCLUSIVE && held.isHeld()) {
+                throw new IllegalStateException(where(key) + " is held shared by this thread, and a shared holder "
+                        + "cannot take it exclusively (waiting for the other shared holders could deadlock with "
+                        + "another thread doing the same): unlock the shared lock first, or take it exclusively "
+                        + "from the start");
+            }
             if (held.enterAgain()) {
-                return new LockHandle(key, held);
+                return new LockHandle(key, held); // an exclusive holder asking for shared has more than that already
             }
             holdings.remove(key, held); // lost, or released elsewhere just now
         }
@@ -371,9 +389,18 @@ final class CoreLocker implements Locker {
         return new LockNotAcquiredException(key, where(key) + " is held by another owner (" + attempts + ")");
     }
 
-    private static void checkArguments(String key, LockOptions options) {
+    private void checkArguments(String key, LockOptions options) {
         Keys.requireValid(key);
+        checkOptions(options);
+    }
+
+    private void checkOptions(LockOptions options) {
         requireOptions(options);
+        if (!engine.supports(options.mode())) {
+            throw new UnsupportedOperationException("Locker '" + name + "' (" + engine.describe() + ") cannot take "
+                    + options.mode().name().toLowerCase(java.util.Locale.ROOT) + " holds: its driver does not support "
+                    + "that mode");
+        }
     }
 
     static void requireOptions(LockOptions options) {

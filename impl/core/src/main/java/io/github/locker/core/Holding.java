@@ -76,6 +76,11 @@ final class Holding {
     }
 
     /** @return true when another handle was opened; false when the lease is released or no longer held */
+    /** @return the mode the lock is held in */
+    io.github.locker.LockMode mode() {
+        return options.mode();
+    }
+
     boolean enterAgain() {
         while (true) {
             int open = openHandles.get();
