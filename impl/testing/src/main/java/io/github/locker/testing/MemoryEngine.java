@@ -1,5 +1,7 @@
 package io.github.locker.testing;
 
+import io.github.locker.LockConflictException;
+import io.github.locker.LockMode;
 import io.github.locker.LockOptions;
 import io.github.locker.spi.AcquisitionListener;
 import io.github.locker.spi.Deadline;
@@ -12,7 +14,8 @@ import java.util.concurrent.Future;
 /**
  * Acquisition in memory, on the same contract as the server drivers: one attempt at a time; while
  * the lock is held, the acquisition waits in the store's queue for a release, with a timer at the
- * holder's lease end and one at its deadline. No thread waits.
+ * holder's lease end and one at its deadline. No thread waits. Shared holds, permits and the
+ * waiting writers that stop new readers are the store's ({@link MemoryStore#tryTake}).
  */
 final class MemoryEngine implements LockEngine {
     private static final Duration TIMEOUT = Duration.ofSeconds(1);
@@ -27,7 +30,15 @@ final class MemoryEngine implements LockEngine {
 
     @Override
     public CompletableFuture<Lease> acquire(String key, LockOptions options, Deadline deadline, AcquisitionListener listener) {
-        return new Acquisition(MemoryStore.keyOf(keyPrefix, key), options, deadline, listener).start();
+        String storeKey = options.mode() == LockMode.PERMIT ? MemoryStore.semaphoreKeyOf(keyPrefix, key)
+                : MemoryStore.keyOf(keyPrefix, key);
+        return new Acquisition(storeKey, options, deadline, listener).start();
+    }
+
+    /** Every mode: exclusive, shared and permits. */
+    @Override
+    public boolean supports(LockMode mode) {
+        return true;
     }
 
     @Override
@@ -60,7 +71,12 @@ final class MemoryEngine implements LockEngine {
         }
 
         CompletableFuture<Lease> start() {
-            result.whenComplete((lease, failure) -> stopWaiting());
+            result.whenComplete((lease, failure) -> {
+                stopWaiting();
+                if (options.mode() == LockMode.EXCLUSIVE) {
+                    backend.store().stopWaitingToWrite(storeKey, owner); // a no-op once it holds the key
+                }
+            });
             if (!deadline.isForever() && !deadline.hasPassed()) {
                 deadlineTimer = backend.runtime().schedule(Duration.ofNanos(deadline.remainingNanos()),
                         () -> result.complete(null));
@@ -77,7 +93,14 @@ final class MemoryEngine implements LockEngine {
             stopWaiting(); // the queue entry and timer of the previous attempt, if any
             boolean mayWait = !deadline.hasPassed();
             CompletableFuture<Void> onRelease = mayWait ? new CompletableFuture<>() : null;
-            MemoryStore.Attempt attempt = backend.store().tryTake(storeKey, owner, options.leaseTime().toNanos(), onRelease);
+            MemoryStore.Attempt attempt;
+            try {
+                attempt = backend.store().tryTake(storeKey, owner, options.mode(), options.permits(),
+                        options.leaseTime().toNanos(), onRelease);
+            } catch (LockConflictException conflict) {
+                result.completeExceptionally(conflict);
+                return;
+            }
             if (attempt.acquired()) {
                 MemoryLease lease = MemoryLease.start(backend, storeKey, owner, attempt.token(), attempt.expiresAtNanos(),
                         options, listener);
@@ -111,7 +134,7 @@ final class MemoryEngine implements LockEngine {
         private void stopWaiting() {
             CompletableFuture<Void> waiting = released;
             if (waiting != null) {
-                backend.store().forget(storeKey, waiting);
+                backend.store().leaveQueue(storeKey, waiting);
             }
             cancel(holderLeaseEnd);
             if (result.isDone()) {

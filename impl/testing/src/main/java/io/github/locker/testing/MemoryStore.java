@@ -1,7 +1,10 @@
 package io.github.locker.testing;
 
+import io.github.locker.LockConflictException;
+import io.github.locker.LockMode;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -10,13 +13,16 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The locks of one {@code memory.<id>} section, shared by every backend of that id in this JVM:
- * holders with their lease end on the monotonic clock, the last fencing token of every key (kept
- * after the lock goes, so tokens only grow), and the acquisitions waiting for a release. Every
- * operation is a short critical section that never waits; wake-ups complete outside it.
+ * The locks and semaphores of one {@code memory.<id>} section, shared by every backend of that id
+ * in this JVM: each key's holders with their lease end on the monotonic clock, the last fencing
+ * token of every key (kept after the lock goes, so tokens only grow), the exclusive acquisitions
+ * waiting (they stop new shared ones), and the acquisitions waiting for a release. Every operation
+ * is a short critical section that never waits; wake-ups complete outside it.
  */
 final class MemoryStore {
     private static final Map<String, MemoryStore> STORES = new ConcurrentHashMap<>();
+    /** How long a waiter blocked by no lease (only by a waiting writer) sleeps at most before it looks again. */
+    private static final long NO_LEASE_IN_THE_WAY_NANOS = 1_000_000_000L;
 
     /** A key's holder: its owner token, fencing token and lease end. */
     private record Holder(String owner, long token, long expiresAtNanos) {
@@ -25,20 +31,51 @@ final class MemoryStore {
         }
     }
 
+    /** Who holds one key now: one exclusive holder, or shared holders, or a semaphore's permit holders. */
+    private static final class Holders {
+        final Map<String, Holder> byOwner = new LinkedHashMap<>();
+        boolean exclusive;
+        /** The semaphore's count while it has holders; 0 for a lock. */
+        int permits;
+        /** Exclusive acquisitions waiting for this key: new shared ones wait behind them. */
+        final Set<String> writersWaiting = new LinkedHashSet<>();
+
+        void dropExpired(long now) {
+            byOwner.values().removeIf(holder -> !holder.isLive(now));
+            if (byOwner.isEmpty()) {
+                exclusive = false;
+                permits = 0;
+            }
+        }
+
+        long earliestEnd(long now) {
+            return byOwner.values().stream().mapToLong(Holder::expiresAtNanos).min().orElse(now + NO_LEASE_IN_THE_WAY_NANOS);
+        }
+
+        boolean isIdle() {
+            return byOwner.isEmpty() && writersWaiting.isEmpty();
+        }
+    }
+
     /**
-     * What one attempt found: a new holding (its token and lease end), or the holder in the way
-     * (its lease end, when to look again at the latest).
+     * What one attempt found: a new holding (its token and lease end), or the holders in the way
+     * (the earliest of their lease ends, when to look again at the latest).
      */
     record Attempt(boolean acquired, long token, long expiresAtNanos) {
     }
 
-    private final Map<String, Holder> holders = new HashMap<>();
+    private final Map<String, Holders> holders = new HashMap<>();
     private final Map<String, Long> lastTokens = new HashMap<>();
     private final Map<String, Set<CompletableFuture<Void>>> waiters = new HashMap<>();
 
-    /** The store's key of a locker's key: a separator no prefix can fake, so prefixes "t1" and "t12" never meet. */
+    /** The store's key of a locker's lock: a separator no prefix can fake, so prefixes "t1" and "t12" never meet. */
     static String keyOf(String keyPrefix, String key) {
-        return keyPrefix + '\u0000' + key;
+        return "lock" + keyPrefix + '\u0000' + key;
+    }
+
+    /** The store's key of a locker's semaphore: apart from the lock of the same key. */
+    static String semaphoreKeyOf(String keyPrefix, String key) {
+        return "semaphore" + keyPrefix + '\u0000' + key;
     }
 
     static MemoryStore named(String id) {
@@ -50,23 +87,45 @@ final class MemoryStore {
     }
 
     /**
-     * Takes {@code key} for {@code owner} when no live holder has it; otherwise, when
-     * {@code onRelease} is given, registers it to be completed at the key's next release.
+     * Takes {@code key} for {@code owner} when its mode allows it now; otherwise, when
+     * {@code onRelease} is given, registers it to be completed at the key's next release (and an
+     * exclusive one as a waiting writer, until it {@linkplain #stopWaitingToWrite gives up} it).
+     *
+     * @param permits the semaphore's count in {@link LockMode#PERMIT} mode
+     * @throws LockConflictException when the semaphore's holders use another count
      */
-    Attempt tryTake(String key, String owner, long leaseNanos, CompletableFuture<Void> onRelease) {
+    Attempt tryTake(String key, String owner, LockMode mode, int permits, long leaseNanos, CompletableFuture<Void> onRelease) {
         long now = System.nanoTime();
         synchronized (this) {
-            Holder holder = holders.get(key);
-            if (holder == null || !holder.isLive(now)) {
+            Holders current = holders.computeIfAbsent(key, unused -> new Holders());
+            current.dropExpired(now);
+            if (mode == LockMode.PERMIT && current.permits != 0 && current.permits != permits) {
+                throw new LockConflictException(key.substring(key.indexOf('\u0000') + 1), "The semaphore '"
+                        + key.substring(key.indexOf('\u0000') + 1) + "' is held with " + current.permits
+                        + " permits, and this acquisition asked for " + permits + ": give every acquisition of a "
+                        + "semaphore the same count", null);
+            }
+            boolean free = switch (mode) {
+                case EXCLUSIVE -> current.byOwner.isEmpty();
+                case SHARED -> !current.exclusive && current.writersWaiting.isEmpty();
+                case PERMIT -> current.byOwner.size() < permits;
+            };
+            if (free) {
                 long token = lastTokens.merge(key, 1L, Long::sum);
                 Holder taken = new Holder(owner, token, now + leaseNanos);
-                holders.put(key, taken);
+                current.byOwner.put(owner, taken);
+                current.exclusive = mode == LockMode.EXCLUSIVE;
+                current.permits = mode == LockMode.PERMIT ? permits : 0;
+                current.writersWaiting.remove(owner);
                 return new Attempt(true, token, taken.expiresAtNanos());
             }
             if (onRelease != null) {
                 waiters.computeIfAbsent(key, unused -> new LinkedHashSet<>()).add(onRelease);
+                if (mode == LockMode.EXCLUSIVE) {
+                    current.writersWaiting.add(owner);
+                }
             }
-            return new Attempt(false, holder.token(), holder.expiresAtNanos());
+            return new Attempt(false, 0, current.earliestEnd(now));
         }
     }
 
@@ -74,49 +133,47 @@ final class MemoryStore {
     long renew(String key, String owner, long token, long leaseNanos) {
         long now = System.nanoTime();
         synchronized (this) {
-            Holder holder = holders.get(key);
-            if (holder == null || !holder.owner().equals(owner) || holder.token() != token || !holder.isLive(now)) {
+            Holder holder = holderOf(key, owner, token);
+            if (holder == null || !holder.isLive(now)) {
                 return 0;
             }
             Holder renewed = new Holder(owner, token, now + leaseNanos);
-            holders.put(key, renewed);
+            holders.get(key).byOwner.put(owner, renewed);
             return renewed.expiresAtNanos();
         }
     }
 
-    /** @return whether the owner still held the key: only then is it deleted and the first waiter woken */
+    /** @return whether the owner still held the key: only then is its hold deleted and the waiters woken */
     boolean release(String key, String owner, long token) {
-        CompletableFuture<Void> next;
+        List<CompletableFuture<Void>> woken;
         synchronized (this) {
-            Holder holder = holders.get(key);
-            if (holder == null || !holder.owner().equals(owner) || holder.token() != token) {
+            Holder holder = holderOf(key, owner, token);
+            if (holder == null) {
                 return false;
             }
-            holders.remove(key);
+            Holders current = holders.get(key);
+            current.byOwner.remove(owner);
+            current.dropExpired(System.nanoTime());
             if (!holder.isLive(System.nanoTime())) {
                 return false;
             }
-            next = firstWaiter(key);
+            woken = allWaiters(key);
         }
-        if (next != null) {
-            next.complete(null);
-        }
+        woken.forEach(waiter -> waiter.complete(null));
         return true;
     }
 
-    /** Wakes the next waiter for a woken one that had already given up, so the release is not lost. */
+    /** Wakes the waiters again for a woken one that had already given up, so the release is not lost. */
     void passOn(String key) {
-        CompletableFuture<Void> next;
+        List<CompletableFuture<Void>> woken;
         synchronized (this) {
-            next = isHeld(key) ? null : firstWaiter(key);
+            woken = allWaiters(key);
         }
-        if (next != null) {
-            next.complete(null);
-        }
+        woken.forEach(waiter -> waiter.complete(null));
     }
 
-    /** A waiter that gave up leaves the queue, so a release wakes one that still waits. */
-    void forget(String key, CompletableFuture<Void> onRelease) {
+    /** A waiter leaves the queue (to look again, or because it gave up), so a release wakes those that still wait. */
+    void leaveQueue(String key, CompletableFuture<Void> onRelease) {
         synchronized (this) {
             Set<CompletableFuture<Void>> queue = waiters.get(key);
             if (queue != null && queue.remove(onRelease) && queue.isEmpty()) {
@@ -125,9 +182,25 @@ final class MemoryStore {
         }
     }
 
+    /** An exclusive acquisition that gave up leaves its place before new readers; the readers it kept out look again. */
+    void stopWaitingToWrite(String key, String owner) {
+        List<CompletableFuture<Void>> woken = List.of();
+        synchronized (this) {
+            Holders current = holders.get(key);
+            if (current != null && current.writersWaiting.remove(owner)) {
+                woken = allWaiters(key);
+            }
+        }
+        woken.forEach(waiter -> waiter.complete(null));
+    }
+
     synchronized boolean isHeld(String key) {
-        Holder holder = holders.get(key);
-        return holder != null && holder.isLive(System.nanoTime());
+        Holders current = holders.get(key);
+        if (current == null) {
+            return false;
+        }
+        current.dropExpired(System.nanoTime());
+        return !current.byOwner.isEmpty();
     }
 
     synchronized int waiting(String key) {
@@ -135,18 +208,20 @@ final class MemoryStore {
         return queue == null ? 0 : queue.size();
     }
 
-    private CompletableFuture<Void> firstWaiter(String key) {
-        Set<CompletableFuture<Void>> queue = waiters.get(key);
-        if (queue == null) {
-            return null;
+    private Holder holderOf(String key, String owner, long token) {
+        Holders current = holders.get(key);
+        Holder holder = current == null ? null : current.byOwner.get(owner);
+        return holder != null && holder.token() == token ? holder : null;
+    }
+
+    /** Every waiter of the key, taken out of its queue: several readers or permits may fit after one release. */
+    private List<CompletableFuture<Void>> allWaiters(String key) {
+        Set<CompletableFuture<Void>> queue = waiters.remove(key);
+        Holders current = holders.get(key);
+        if (current != null && current.isIdle()) {
+            holders.remove(key);
         }
-        var first = queue.iterator();
-        CompletableFuture<Void> next = first.next();
-        first.remove();
-        if (queue.isEmpty()) {
-            waiters.remove(key);
-        }
-        return next;
+        return queue == null ? List.of() : new ArrayList<>(queue);
     }
 
     private void reset() {
