@@ -98,6 +98,28 @@ public @interface Locked {
     String holdAtLeast() default "";
 
     /**
+     * Exclusive (the default) or shared: shared calls on the same key run at once on every node,
+     * while none runs beside an exclusive one; an exclusive call that waits stops new shared ones
+     * (a read-write lock, see {@link LockMode}). For a semaphore give {@link #permits()} instead.
+     *
+     * @return the mode of the lock
+     */
+    @Nonbinding
+    LockMode mode() default LockMode.EXCLUSIVE;
+
+    /**
+     * At most this many calls hold the key's semaphore at once across all nodes ("at most 5 nodes
+     * call the payment provider at once"): each call takes one permit, with its own lease and
+     * fencing token, and gives it back when it returns. Every {@code @Locked} (and
+     * {@link LockOptions#withPermits}) on the same key must give the same number. 0 (the default):
+     * a lock, not a semaphore.
+     *
+     * @return the number of permits, or 0
+     */
+    @Nonbinding
+    int permits() default 0;
+
+    /**
      * What to do when another owner holds the lock.
      *
      * @return the contention policy

@@ -1,5 +1,6 @@
 package io.github.locker.cdi;
 
+import io.github.locker.LockMode;
 import io.github.locker.core.Durations;
 import io.github.locker.spi.LockerDriver;
 import java.time.Duration;
@@ -95,8 +96,10 @@ final class DeploymentRules {
         duration(where, "leaseTime", spec.leaseTime(), true).ifPresent(durationProblems::add);
         duration(where, "holdAtLeast", spec.holdAtLeast(), false).ifPresent(durationProblems::add);
         problems.addAll(durationProblems);
+        Optional<String> modeProblem = modeProblem(where, spec);
+        modeProblem.ifPresent(problems::add);
         Optional<LockerDefinition> locker = resolve(spec.locker()).map(configuration.lockers()::get);
-        if (durationProblems.isEmpty() && locker.isPresent()) {
+        if (durationProblems.isEmpty() && modeProblem.isEmpty() && locker.isPresent()) {
             try {
                 spec.options(locker.get().defaults());
             } catch (IllegalArgumentException together) {
@@ -105,6 +108,24 @@ final class DeploymentRules {
             }
         }
         return List.copyOf(problems);
+    }
+
+    /** A semaphore needs its count, and only a semaphore has one. */
+    private static Optional<String> modeProblem(String where, LockedSpec spec) {
+        if (spec.permits() < 0) {
+            return Optional.of(Problems.invalidLockedMember(where, "permits", String.valueOf(spec.permits()),
+                    "a semaphore admits 1 or more holders; 0 (the default) means a lock"));
+        }
+        if (spec.permits() == 0 && spec.mode() == LockMode.PERMIT) {
+            return Optional.of(Problems.invalidLockedMember(where, "mode", "PERMIT",
+                    "a semaphore needs its count: give permits = N (1 or more) instead of mode = PERMIT"));
+        }
+        if (spec.permits() > 0 && spec.mode() == LockMode.SHARED) {
+            return Optional.of(Problems.invalidLockedMember(where, "mode", "SHARED",
+                    "permits = " + spec.permits() + " makes it a semaphore, whose holds are permits, not shared holds: "
+                            + "give mode = SHARED or permits, not both"));
+        }
+        return Optional.empty();
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.github.locker.cdi;
 
+import io.github.locker.LockMode;
 import io.github.locker.LockOptions;
 import io.github.locker.Locked;
 import io.github.locker.core.Durations;
@@ -15,7 +16,7 @@ import java.util.Optional;
  * options it gives.
  */
 record LockedSpec(List<String> keys, String locker, String waitTime, String leaseTime, boolean keepAlive,
-        Locked.Contention onContention, String holdAtLeast) {
+        Locked.Contention onContention, String holdAtLeast, LockMode mode, int permits) {
 
     /**
      * Which annotation governs a method, whatever model the annotations come from: the method's
@@ -38,7 +39,7 @@ record LockedSpec(List<String> keys, String locker, String waitTime, String leas
     /** @return the members of an annotation read by reflection */
     static LockedSpec of(Locked locked) {
         return new LockedSpec(templates(List.of(locked.key())), locked.locker(), locked.waitTime(), locked.leaseTime(), locked.keepAlive(),
-                locked.onContention(), locked.holdAtLeast());
+                locked.onContention(), locked.holdAtLeast(), locked.mode(), locked.permits());
     }
 
     /** @return the members of an annotation from the build-time model, which omits those left at their default */
@@ -46,7 +47,9 @@ record LockedSpec(List<String> keys, String locker, String waitTime, String leas
         return new LockedSpec(templates(strings(locked, "key")), string(locked, "locker"), string(locked, "waitTime"),
                 string(locked, "leaseTime"), !locked.hasMember("keepAlive") || locked.member("keepAlive").asBoolean(),
                 locked.hasMember("onContention") ? locked.member("onContention").asEnum(Locked.Contention.class)
-                        : Locked.Contention.WAIT, string(locked, "holdAtLeast"));
+                        : Locked.Contention.WAIT, string(locked, "holdAtLeast"),
+                locked.hasMember("mode") ? locked.member("mode").asEnum(LockMode.class) : LockMode.EXCLUSIVE,
+                locked.hasMember("permits") ? locked.member("permits").asInt() : 0);
     }
 
     /**
@@ -55,7 +58,8 @@ record LockedSpec(List<String> keys, String locker, String waitTime, String leas
      *
      * @param defaults the locker's default options
      * @return the options to acquire with
-     * @throws IllegalArgumentException when a duration is not readable (the deployment rules refuse it first)
+     * @throws IllegalArgumentException when a duration is not readable, or a mode and permit count
+     *     disagree (the deployment rules refuse both first)
      */
     LockOptions options(LockOptions defaults) {
         LockOptions options = defaults;
@@ -70,6 +74,14 @@ record LockedSpec(List<String> keys, String locker, String waitTime, String leas
         }
         if (!holdAtLeast.isEmpty()) {
             options = options.withHoldAtLeast(Durations.parse(holdAtLeast, "holdAtLeast"));
+        }
+        if (permits != 0 && mode == LockMode.SHARED) {
+            throw new IllegalArgumentException("a semaphore's permits are not shared holds: give mode = SHARED or permits, not both");
+        }
+        if (permits != 0 || mode == LockMode.PERMIT) {
+            options = options.withPermits(permits);
+        } else {
+            options = options.withMode(mode);
         }
         if (onContention == Locked.Contention.FAIL
                 || onContention == Locked.Contention.SKIP && options.waitTime().isEmpty()) {

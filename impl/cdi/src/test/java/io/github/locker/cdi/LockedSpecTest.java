@@ -2,6 +2,7 @@ package io.github.locker.cdi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.locker.LockMode;
 import io.github.locker.LockOptions;
 import io.github.locker.Locked;
 import java.time.Duration;
@@ -48,6 +49,6 @@ class LockedSpecTest {
     }
 
     private static LockedSpec spec(String waitTime, String leaseTime, boolean keepAlive, Locked.Contention onContention) {
-        return new LockedSpec(List.of(), "", waitTime, leaseTime, keepAlive, onContention, "");
+        return new LockedSpec(List.of(), "", waitTime, leaseTime, keepAlive, onContention, "", LockMode.EXCLUSIVE, 0);
     }
 }

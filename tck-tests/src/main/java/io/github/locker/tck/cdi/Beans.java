@@ -1,5 +1,6 @@
 package io.github.locker.tck.cdi;
 
+import io.github.locker.LockMode;
 import io.github.locker.Locked;
 import io.github.locker.Locker;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -86,6 +87,21 @@ public final class Beans {
 
         @Locked(leaseTime = "10s", holdAtLeast = "2m")
         public void tick() {
+        }
+    }
+
+    @ApplicationScoped
+    public static class LockedWithBadModes {
+        @Locked(mode = LockMode.PERMIT)
+        public void withoutCount() {
+        }
+
+        @Locked(permits = -1)
+        public void negativeCount() {
+        }
+
+        @Locked(mode = LockMode.SHARED, permits = 3)
+        public void sharedPermits() {
         }
     }
 

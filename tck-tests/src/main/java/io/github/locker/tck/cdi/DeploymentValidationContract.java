@@ -104,6 +104,11 @@ public abstract class DeploymentValidationContract {
         return deployment(REDIS_MAIN, Beans.LockedWithBadDurations.class);
     }
 
+    @Deployment(name = "bad-modes", managed = false)
+    static JavaArchive badModes() {
+        return deployment(REDIS_MAIN, Beans.LockedWithBadModes.class);
+    }
+
     @Deployment(name = "bad-config-values", managed = false)
     static JavaArchive badConfigValues() {
         return deployment(REDIS_MAIN + "locker.main.lease-time=0s\nlocker.main.wait-time=soon\nlocker.main.retry-count=-1\n"
@@ -215,6 +220,18 @@ public abstract class DeploymentValidationContract {
                 .contains("@Locked on 'LockedWithBadDurations#settle()' has leaseTime = \"0s\", which is invalid: a lease must be positive")
                 .contains("@Locked on 'LockedWithBadDurations#tick()' has holdAtLeast = \"2m\", which is invalid: holdAtLeast must "
                         + "not be longer than the lease time (PT10S), was PT2M")
+                .contains("3 problems");
+    }
+
+    @Test
+    void aSemaphoreNeedsAPositiveCountAndIsNotShared() {
+        assertThat(failureOf("bad-modes"))
+                .contains("@Locked on 'LockedWithBadModes#withoutCount()' has mode = \"PERMIT\", which is invalid: a semaphore "
+                        + "needs its count: give permits = N (1 or more) instead of mode = PERMIT")
+                .contains("@Locked on 'LockedWithBadModes#negativeCount()' has permits = \"-1\", which is invalid: a semaphore "
+                        + "admits 1 or more holders")
+                .contains("@Locked on 'LockedWithBadModes#sharedPermits()' has mode = \"SHARED\", which is invalid: permits = 3 "
+                        + "makes it a semaphore")
                 .contains("3 problems");
     }
 

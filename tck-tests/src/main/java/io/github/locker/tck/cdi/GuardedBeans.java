@@ -3,6 +3,7 @@ package io.github.locker.tck.cdi;
 import io.github.locker.Lock;
 import io.github.locker.LockContext;
 import io.github.locker.LockLost;
+import io.github.locker.LockMode;
 import io.github.locker.Locked;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -58,6 +59,29 @@ public final class GuardedBeans {
         @Locked(key = "skip:{name}", onContention = Locked.Contention.SKIP)
         public Optional<String> skipWhenBusy(String name) {
             return Optional.of("ran");
+        }
+
+        /** A read: any number at once, none beside a write of the same report. */
+        @Locked(key = "report:{name}", mode = LockMode.SHARED, waitTime = "20s")
+        public long readReport(String name, long holdMillis) throws InterruptedException {
+            return inside(holdMillis);
+        }
+
+        /** At most two calls at once on every node: the provider's limit. */
+        @Locked(key = "provider:{name}", permits = 2, waitTime = "20s")
+        public long callProvider(String name, long holdMillis) throws InterruptedException {
+            return inside(holdMillis);
+        }
+
+        /** Counts the callers inside for {@code holdMillis}, and answers the running hold's token. */
+        private long inside(long holdMillis) throws InterruptedException {
+            mostInsideAtOnce.accumulateAndGet(inside.incrementAndGet(), Math::max);
+            try {
+                TimeUnit.MILLISECONDS.sleep(holdMillis);
+                return context.current().orElseThrow().fencingToken();
+            } finally {
+                inside.decrementAndGet();
+            }
         }
 
         @Locked(key = "skip:{name}", onContention = Locked.Contention.SKIP)

@@ -153,6 +153,41 @@ public abstract class LockedInterceptorContract {
     }
 
     @Test
+    void sharedCallsRunTogetherAndNeverBesideAnExclusiveHolder() throws Exception {
+        assertThat(together(4, () -> guarded.readReport(name, 300))).as("a token per call").hasSize(4);
+        assertThat(guarded.takeMostInsideAtOnce()).as("shared callers inside at once").isGreaterThan(1);
+
+        Lock written = locker.lock("report:" + name);
+        Future<Long> read = threads.submit(() -> guarded.readReport(name, 0));
+        Thread.sleep(300);
+        assertThat(read).as("a shared call waits for the exclusive holder").isNotDone();
+        written.unlock();
+        assertThat(read.get(20, TimeUnit.SECONDS)).as("its token follows the writer's").isGreaterThan(written.fencingToken());
+    }
+
+    @Test
+    void aPermitsMethodHasAtMostThatManyCallersInside() throws Exception {
+        List<Long> tokens = together(5, () -> guarded.callProvider(name, 200));
+        assertThat(tokens).as("a token per permit").hasSize(5).doesNotHaveDuplicates();
+        assertThat(guarded.takeMostInsideAtOnce()).as("callers inside at once with 2 permits").isEqualTo(2);
+        assertThat(locker.tryLock("provider:" + name)).as("the semaphore is apart from the lock of its key").isPresent()
+                .get().satisfies(Lock::unlock);
+    }
+
+    /** @return the results of {@code count} calls started at once on threads of their own */
+    private <T> List<T> together(int count, Callable<T> call) throws Exception {
+        List<Future<T>> calls = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            calls.add(threads.submit(call));
+        }
+        List<T> results = new ArrayList<>();
+        for (Future<T> each : calls) {
+            results.add(each.get(30, TimeUnit.SECONDS));
+        }
+        return results;
+    }
+
+    @Test
     void holdAtLeastMakesALateTickOnAnotherThreadSkipUntilItsTimeHasPassed() throws Exception {
         long ranAt = System.nanoTime();
         assertThat(guarded.tick(name)).as("the first tick runs").isTrue();

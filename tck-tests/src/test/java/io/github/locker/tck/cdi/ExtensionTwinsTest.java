@@ -75,6 +75,17 @@ class ExtensionTwinsTest {
 
     @ParameterizedTest(name = "build-compatible: {0}")
     @ValueSource(booleans = {false, true})
+    void aSemaphoreWithoutACountOrSharedFailsWithTheSameMessage(boolean buildCompatible) {
+        assertThat(failure(buildCompatible, Map.of("locker.main.driver", "redis", "redis.main.uri", REDIS_MAIN),
+                Beans.LockedWithBadModes.class))
+                .contains("'LockedWithBadModes#withoutCount()' has mode = \"PERMIT\", which is invalid")
+                .contains("'LockedWithBadModes#negativeCount()' has permits = \"-1\", which is invalid")
+                .contains("'LockedWithBadModes#sharedPermits()' has mode = \"SHARED\", which is invalid")
+                .contains("3 problems");
+    }
+
+    @ParameterizedTest(name = "build-compatible: {0}")
+    @ValueSource(booleans = {false, true})
     void anUnknownDriverFailsWithTheSameMessage(boolean buildCompatible) {
         assertThat(failure(buildCompatible, Map.of("locker.main.driver", "mongo"), Beans.DefaultLocker.class))
                 .contains("Locker 'main' uses driver 'mongo' (locker.main.driver), but no installed driver has that name.");
