@@ -83,10 +83,33 @@ public abstract class MultiNodeContract {
 
     @Test
     void threeProcessesOfEightThreadsNeverOverlapAndTheirTokensIncrease() throws Exception {
+        Journal.Verdict verdict = contendInThreeProcesses("contend", iterations());
+        assertThat(verdict.mostInsideAtOnce()).as("sections at once").isEqualTo(1);
+    }
+
+    @Test
+    void readersAndWritersInThreeProcessesNeverPutAWriterBesideAnotherHolder() throws Exception {
+        Journal.Verdict verdict = contendInThreeProcesses("contend-shared", Math.max(10, iterations() / 3));
+        assertThat(verdict.mostInsideAtOnce()).as("readers overlapped").isGreaterThan(1);
+    }
+
+    @Test
+    void threeProcessesNeverHoldMoreThanThreePermits() throws Exception {
+        Journal.Verdict verdict = contendInThreeProcesses("contend-permits", Math.max(10, iterations() / 3), "3");
+        assertThat(verdict.mostInsideAtOnce()).as("permits held at once").isBetween(2, 3);
+    }
+
+    /**
+     * Three processes of eight threads each run {@code mode}, recording their sections in one
+     * journal: none may break its rules (see {@link Journal}).
+     */
+    private Journal.Verdict contendInThreeProcesses(String mode, int rounds, String... extra) throws Exception {
         Path journal = files.resolve("journal");
         long start = System.nanoTime();
         for (int n = 1; n <= 3; n++) {
-            node("contender-" + n, "contend", "8", Integer.toString(iterations()), journal.toString());
+            List<String> arguments = new ArrayList<>(List.of(mode, "8", Integer.toString(rounds), journal.toString()));
+            arguments.addAll(List.of(extra));
+            node("contender-" + n, arguments.toArray(String[]::new));
         }
         int reported = 0;
         int backendErrors = 0;
@@ -96,16 +119,17 @@ public abstract class MultiNodeContract {
             backendErrors += Integer.parseInt(done.replaceAll(".*backend-errors=(\\d+).*", "$1"));
         }
         Journal.Verdict verdict = Journal.verify(journal);
-        System.out.printf("%s: %d critical sections by 3 processes x 8 threads in %d ms, %d backend errors%n",
-                getClass().getSimpleName(), verdict.sections(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start),
-                backendErrors);
-        assertThat(verdict.problems()).as("overlaps and tokens out of order").isEmpty();
+        System.out.printf("%s: %s: %d critical sections by 3 processes x 8 threads in %d ms, at most %d at once, %d backend errors%n",
+                getClass().getSimpleName(), mode, verdict.sections(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start),
+                verdict.mostInsideAtOnce(), backendErrors);
+        assertThat(verdict.problems()).as("overlaps, bounds passed and tokens out of order").isEmpty();
         assertThat(verdict.sections()).as("every section a node ran is in the journal").isEqualTo(reported);
         // a healthy backend answers: an overloaded machine may time out a request now and then, never more
-        assertThat(backendErrors).as("backend errors").isLessThanOrEqualTo(3 * 8 * iterations() / 100);
+        assertThat(backendErrors).as("backend errors").isLessThanOrEqualTo(3 * 8 * rounds / 100);
         // a round whose release failed after its section ran counts on both sides
         assertThat(reported).as("every round ran or failed clearly")
-                .isBetween(3 * 8 * iterations() - backendErrors, 3 * 8 * iterations());
+                .isBetween(3 * 8 * rounds - backendErrors, 3 * 8 * rounds);
+        return verdict;
     }
 
     @Test
@@ -140,6 +164,26 @@ public abstract class MultiNodeContract {
     @Test
     void aCrashedHolderOfTwoKeysFreesBothWithinTheirLeaseAndASecond() throws Exception {
         crashedHolderFreesWithinItsLease("hold-pair", "acquire-pair", "both keys");
+    }
+
+    @Test
+    void aCrashedSharedHolderFreesItsShareForAWriterWithinItsLeaseAndASecond() throws Exception {
+        crashedHolderFreesWithinItsLease("hold-shared", "acquire", "the lock its share held");
+    }
+
+    @Test
+    void aCrashedPermitHolderGivesItsPermitBackWithinItsLeaseAndASecond() throws Exception {
+        crashedHolderFreesWithinItsLease("hold-permit", "acquire-permit", "the permit");
+    }
+
+    @Test
+    void aSharedHolderPausedPastItsLeaseLosesItsShareAndItsLateWriteIsRejected() throws Exception {
+        pausedHolderLosesAndItsLateWriteIsRejected("hold-shared", "acquire");
+    }
+
+    @Test
+    void aPermitHolderPausedPastItsLeaseLosesItsPermitAndItsLateWriteIsRejected() throws Exception {
+        pausedHolderLosesAndItsLateWriteIsRejected("hold-permit", "acquire-permit");
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.github.locker.tck.nodes;
 
 import io.github.locker.Lock;
 import io.github.locker.LockBackendException;
+import io.github.locker.LockMode;
 import io.github.locker.LockOptions;
 import io.github.locker.Locker;
 import io.github.locker.MultiLock;
@@ -27,6 +28,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntFunction;
 
 /**
  * One node of a multi-process test: a separate JVM with its own connection, driven by the test
@@ -34,10 +36,15 @@ import java.util.function.BooleanSupplier;
  * fact). Modes:
  * <ul>
  *   <li>{@code contend <threads> <iterations> <journal>}: every thread takes the lock, records its
- *       section in the journal, releases; prints {@code DONE sections=<n> backend-errors=<m>};</li>
- *   <li>{@code hold <lease ms> <register>}: takes the lock, prints {@code HELD <token>}, obeys commands;</li>
+ *       section in the journal, releases; prints {@code DONE sections=<n> backend-errors=<m>};
+ *       {@code contend-shared} the same with every fourth thread exclusive and the others shared,
+ *       {@code contend-permits ... <permits>} with every thread taking a permit;</li>
+ *   <li>{@code hold <lease ms> <register>}: takes the lock, prints {@code HELD <token>}, obeys
+ *       commands; {@code hold-shared} takes it shared, {@code hold-permit} one permit of 1;</li>
  *   <li>{@code acquire <wait ms> <lease ms> <register>}: prints {@code WAITING}, takes the lock,
- *       writes its token to the register, prints {@code ACQUIRED <token> <accepted>}, obeys commands.</li>
+ *       writes its token to the register, prints {@code ACQUIRED <token> <accepted>}, obeys
+ *       commands; {@code acquire-permit} takes one permit of 1;</li>
+ *   <li>{@code hold-pair}, {@code acquire-pair}, {@code contend-pairs}: the same with two keys.</li>
  * </ul>
  * Commands: {@code ISHELD} (prints {@code ISHELD <bool>}), {@code WRITE} (a fenced write with the
  * lock's token: {@code WRITE <accepted>}), {@code UNLOCK} ({@code UNLOCKED <bool>}), {@code EXIT}.
@@ -64,16 +71,20 @@ public final class NodeMain {
             String key = args[3];
             switch (args[4]) {
                 case "contend" -> contend(locker, key, node, Integer.parseInt(args[5]), Integer.parseInt(args[6]),
-                        new Journal(Path.of(args[7])));
+                        new Journal(Path.of(args[7])), thread -> null);
+                case "contend-shared" -> contend(locker, key, node, Integer.parseInt(args[5]), Integer.parseInt(args[6]),
+                        new Journal(Path.of(args[7])), thread -> thread % 4 == 0 ? null : "S");
+                case "contend-permits" -> contend(locker, key, node, Integer.parseInt(args[5]), Integer.parseInt(args[6]),
+                        new Journal(Path.of(args[7])), thread -> "P" + args[8]);
                 case "contend-pairs" -> contendPairs(locker, key, node, Integer.parseInt(args[5]), Integer.parseInt(args[6]),
                         Path.of(args[7]));
-                case "hold" -> {
-                    Lock lock = locker.lock(key, LockOptions.defaults().withLeaseTime(Duration.ofMillis(Long.parseLong(args[5]))));
+                case "hold", "hold-shared", "hold-permit" -> {
+                    Lock lock = locker.lock(key, kindOf(args[4]).withLeaseTime(Duration.ofMillis(Long.parseLong(args[5]))));
                     obey(lock::isHeld, lock.fencingToken(), lock::unlock, new FencedRegister(Path.of(args[6])), "HELD");
                 }
-                case "acquire" -> {
+                case "acquire", "acquire-permit" -> {
                     say("WAITING");
-                    Lock lock = locker.lock(key, LockOptions.defaults().withWaitTime(Duration.ofMillis(Long.parseLong(args[5])))
+                    Lock lock = locker.lock(key, kindOf(args[4]).withWaitTime(Duration.ofMillis(Long.parseLong(args[5])))
                             .withLeaseTime(Duration.ofMillis(Long.parseLong(args[6]))));
                     FencedRegister register = new FencedRegister(Path.of(args[7]));
                     say("ACQUIRED " + lock.fencingToken() + " " + register.write(lock.fencingToken(), node));
@@ -99,6 +110,14 @@ public final class NodeMain {
                 default -> throw new IllegalArgumentException("unknown mode " + args[4]);
             }
         }
+    }
+
+    /** @return the options of a {@code hold} or {@code acquire} mode: exclusive, shared, or one permit of a semaphore of 1 */
+    private static LockOptions kindOf(String mode) {
+        if (mode.endsWith("-shared")) {
+            return LockOptions.defaults().withMode(LockMode.SHARED);
+        }
+        return mode.endsWith("-permit") ? LockOptions.defaults().withPermits(1) : LockOptions.defaults();
     }
 
     /** The two keys of {@code hold-pair} and {@code acquire-pair}, named in the order opposite to the one they are taken in. */
@@ -150,8 +169,12 @@ public final class NodeMain {
         say("DONE rounds=" + rounds.get());
     }
 
-    private static void contend(Locker locker, String key, String node, int threads, int iterations, Journal journal)
-            throws Exception {
+    /**
+     * @param kindOfThread a thread's hold by its number: null for exclusive, {@code S} for shared,
+     *     {@code P<n>} for a permit of n (as the journal writes them)
+     */
+    private static void contend(Locker locker, String key, String node, int threads, int iterations, Journal journal,
+            IntFunction<String> kindOfThread) throws Exception {
         AtomicInteger backendErrors = new AtomicInteger();
         AtomicInteger sections = new AtomicInteger();
         // a short lease: a release lost while the backend restarts frees the lock soon after anyway
@@ -160,10 +183,18 @@ public final class NodeMain {
         List<Future<?>> workers = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             String thread = node + "/" + t;
+            String kind = kindOfThread.apply(t);
+            LockOptions held = kind == null ? options
+                    : kind.equals("S") ? options.withMode(LockMode.SHARED) : options.withPermits(Integer.parseInt(kind.substring(1)));
             workers.add(pool.submit((Callable<Void>) () -> {
                 for (int i = 0; i < iterations; i++) {
-                    try (Lock lock = locker.lock(key, options)) {
-                        journal.enter(lock.fencingToken(), thread);
+                    try (Lock lock = locker.lock(key, held)) {
+                        if (kind == null) {
+                            journal.enter(lock.fencingToken(), thread);
+                        } else {
+                            journal.enter(lock.fencingToken(), thread, kind);
+                            TimeUnit.MILLISECONDS.sleep(1); // long enough for holds that may overlap to overlap
+                        }
                         sections.incrementAndGet();
                         journal.exit(lock.fencingToken(), thread);
                     } catch (LockBackendException unreachable) {

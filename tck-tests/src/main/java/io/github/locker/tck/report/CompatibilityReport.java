@@ -45,8 +45,18 @@ public final class CompatibilityReport {
             Map.entry("anEjbSeesTheFencingTokenOfItsLockInTheLockContext", "1 exclusion and fencing"),
             Map.entry("aLeaseLostInAnEjbIsAnnouncedAndFailsTheCall", "3 holder pause"),
             Map.entry("redisSectionsOfTwoPayaraJvmsNeverOverlapAndTheirTokensIncrease", "1 exclusion and fencing"),
-            Map.entry("etcdSectionsOfTwoPayaraJvmsNeverOverlapAndTheirTokensIncrease", "1 exclusion and fencing"));
+            Map.entry("etcdSectionsOfTwoPayaraJvmsNeverOverlapAndTheirTokensIncrease", "1 exclusion and fencing"),
+            Map.entry("readersAndWritersInThreeProcessesNeverPutAWriterBesideAnotherHolder", SHARED),
+            Map.entry("sharedCallsRunTogetherAndNeverBesideAnExclusiveHolder", SHARED),
+            Map.entry("threeProcessesNeverHoldMoreThanThreePermits", PERMITS),
+            Map.entry("aPermitsMethodHasAtMostThatManyCallersInside", PERMITS),
+            Map.entry("aCrashedSharedHolderFreesItsShareForAWriterWithinItsLeaseAndASecond", "2 holder crash"),
+            Map.entry("aCrashedPermitHolderGivesItsPermitBackWithinItsLeaseAndASecond", "2 holder crash"),
+            Map.entry("aSharedHolderPausedPastItsLeaseLosesItsShareAndItsLateWriteIsRejected", "3 holder pause"),
+            Map.entry("aPermitHolderPausedPastItsLeaseLosesItsPermitAndItsLateWriteIsRejected", "3 holder pause"));
 
+    private static final String SHARED = "9a shared (read-write) locks";
+    private static final String PERMITS = "9b leased semaphores";
     private static final String WELD = "Weld SE 6.0.4 (Arquillian)";
     private static final String PAYARA = "Payara Micro 6.2025.10 (Arquillian)";
     private static final String PAYARA_EJB = "Payara Micro 6.2025.10, EJBs and a CDI bean (Arquillian)";
@@ -86,6 +96,8 @@ public final class CompatibilityReport {
                     }
                     String group = row.startsWith("any |") ? "7 deployment validation"
                             : testCase.group(2).endsWith("LeaderLoopTest") ? "8 leader tasks"
+                            : testCase.group(2).endsWith("SharedLockTest") ? SHARED
+                            : testCase.group(2).endsWith("SemaphoreTest") ? PERMITS
                             : GROUPS.getOrDefault(testCase.group(1), "6 locking behaviour");
                     int[] cell = cells.computeIfAbsent(row + " | " + group, key -> new int[2]);
                     cell[0]++;
@@ -129,7 +141,8 @@ public final class CompatibilityReport {
         if (simple.endsWith("MultiNodeTest")) {
             return driver + " | separate JVMs, driver API";
         }
-        if (simple.endsWith("LockerTest") || simple.endsWith("LeaderLoopTest")) {
+        if (simple.endsWith("LockerTest") || simple.endsWith("LeaderLoopTest") || simple.endsWith("SharedLockTest")
+                || simple.endsWith("SemaphoreTest")) {
             return driver + " | one JVM, driver API";
         }
         return null;
