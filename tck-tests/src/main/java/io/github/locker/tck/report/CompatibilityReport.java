@@ -21,6 +21,8 @@ import java.util.stream.Stream;
 public final class CompatibilityReport {
     private static final Pattern TEST_CASE = Pattern.compile(
             "<testcase name=\"([^\"]+)\" classname=\"([^\"]+)\"[^>]*?(/>|>(.*?)</testcase>)", Pattern.DOTALL);
+    private static final String SHARED = "9a shared (read-write) locks";
+    private static final String PERMITS = "9b leased semaphores";
     private static final Map<String, String> GROUPS = Map.ofEntries(
             Map.entry("onlyOneHolderAtATimeAcrossNodesAndThreads", "1 exclusion and fencing"),
             Map.entry("threeProcessesOfEightThreadsNeverOverlapAndTheirTokensIncrease", "1 exclusion and fencing"),
@@ -55,8 +57,6 @@ public final class CompatibilityReport {
             Map.entry("aSharedHolderPausedPastItsLeaseLosesItsShareAndItsLateWriteIsRejected", "3 holder pause"),
             Map.entry("aPermitHolderPausedPastItsLeaseLosesItsPermitAndItsLateWriteIsRejected", "3 holder pause"));
 
-    private static final String SHARED = "9a shared (read-write) locks";
-    private static final String PERMITS = "9b leased semaphores";
     private static final String WELD = "Weld SE 6.0.4 (Arquillian)";
     private static final String PAYARA = "Payara Micro 6.2025.10 (Arquillian)";
     private static final String PAYARA_EJB = "Payara Micro 6.2025.10, EJBs and a CDI bean (Arquillian)";
