@@ -97,7 +97,7 @@ final class EtcdLockEngine implements LockEngine {
             .withNoPut(true).withCreateNotify(true).withRequireLeader(true).build();
     /** Readers' keys under a lock's name; no writer's key (lowercase hex) starts with it. */
     private static final String SHARED_KEYS = "s/";
-    /** Follows the escaped key for its semaphore; no escaped key ends in it (see the class comment). */
+    /** Follows the escaped key for its semaphore: an escaped key has a '%' only before two uppercase hex digits, and no '/'. */
     private static final String SEMAPHORE_NAME_END = "%permits/";
 
     private final EtcdBackend backend;
