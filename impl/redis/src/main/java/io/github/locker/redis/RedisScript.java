@@ -47,14 +47,9 @@ enum RedisScript {
               return {1, redis.call('INCR', KEYS[2])}
             end
             local ttl = redis.call('PTTL', KEYS[1])
+            """ + Lua.joinWaiters(3) + """
             if waiting then
-              redis.call('SADD', KEYS[3], ARGV[1])
-              local keep = math.max(ttl, 0) + tonumber(ARGV[4])
-              if redis.call('PTTL', KEYS[3]) < keep then
-                redis.call('PEXPIRE', KEYS[3], keep)
-              end
-              local time = redis.call('TIME')
-              local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+            """ + Lua.NOW + """
               redis.call('ZADD', KEYS[4], now + keep, ARGV[1])
               if redis.call('PTTL', KEYS[4]) < keep then
                 redis.call('PEXPIRE', KEYS[4], keep)
@@ -76,9 +71,7 @@ enum RedisScript {
      * exclusive token before it. {@code waiting} as for {@link #ACQUIRE} ({@code 1} and {@code 2}
      * alike).
      */
-    ACQUIRE_SHARED(ScriptOutputType.MULTI, """
-            local time = redis.call('TIME')
-            local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+    ACQUIRE_SHARED(ScriptOutputType.MULTI, (Lua.NOW + """
             local waiting = ARGV[3] ~= '0'
             local holder = redis.call('GET', KEYS[1])
             redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', now)
@@ -89,15 +82,8 @@ enum RedisScript {
               else
                 redis.call('DEL', KEYS[4])
               end
-              redis.call('ZADD', KEYS[4], now + tonumber(ARGV[2]), ARGV[1])
-              local last = redis.call('ZRANGE', KEYS[4], -1, -1, 'WITHSCORES')
-              local keep = tonumber(last[2]) - now
-              redis.call('SET', KEYS[1], '%1$s', 'PX', keep)
-              redis.call('PEXPIRE', KEYS[4], keep)
-              if waiting then
-                redis.call('SREM', KEYS[3], ARGV[1])
-              end
-              return {1, redis.call('INCR', KEYS[2])}
+              redis.call('SET', KEYS[1], '%1$s')
+            """ + Lua.take(4, 1, 3, 2) + """
             end
             local ttl = redis.call('PTTL', KEYS[1])
             if #writer > 0 then
@@ -106,15 +92,9 @@ enum RedisScript {
                 ttl = markLeft
               end
             end
-            if waiting then
-              redis.call('SADD', KEYS[3], ARGV[1])
-              local keep = math.max(ttl, 0) + tonumber(ARGV[4])
-              if redis.call('PTTL', KEYS[3]) < keep then
-                redis.call('PEXPIRE', KEYS[3], keep)
-              end
-            end
+            """ + Lua.joinWaiters(3) + """
             return {0, ttl}
-            """.formatted(HoldKeys.SHARED_HOLDER)),
+            """).formatted(HoldKeys.SHARED_HOLDER)),
     /**
      * KEYS: holders, count, fence, waiters (of one semaphore). ARGV: owner, lease ms, waiting,
      * least ms the waiters set must outlive the holders' leases, permits. Takes a permit: returns
@@ -128,9 +108,7 @@ enum RedisScript {
      * at its lease end. The token comes from the semaphore's own fence counter. {@code waiting} as
      * for {@link #ACQUIRE}.
      */
-    ACQUIRE_PERMIT(ScriptOutputType.MULTI, """
-            local time = redis.call('TIME')
-            local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+    ACQUIRE_PERMIT(ScriptOutputType.MULTI, Lua.NOW + """
             local waiting = ARGV[3] ~= '0'
             local permits = tonumber(ARGV[5])
             redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
@@ -145,25 +123,12 @@ enum RedisScript {
               end
             end
             if held < permits then
-              redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
-              local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
-              local keep = tonumber(last[2]) - now
-              redis.call('PEXPIRE', KEYS[1], keep)
-              redis.call('SET', KEYS[2], ARGV[5], 'PX', keep)
-              if waiting then
-                redis.call('SREM', KEYS[4], ARGV[1])
-              end
-              return {1, redis.call('INCR', KEYS[3])}
+              redis.call('SET', KEYS[2], ARGV[5])
+            """ + Lua.take(1, 2, 4, 3) + """
             end
             local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
             local ttl = tonumber(first[2]) - now
-            if waiting then
-              redis.call('SADD', KEYS[4], ARGV[1])
-              local keep = ttl + tonumber(ARGV[4])
-              if redis.call('PTTL', KEYS[4]) < keep then
-                redis.call('PEXPIRE', KEYS[4], keep)
-              end
-            end
+            """ + Lua.joinWaiters(4) + """
             return {0, ttl}
             """),
     /**
@@ -195,8 +160,7 @@ enum RedisScript {
             if not score then
               return 0
             end
-            local time = redis.call('TIME')
-            local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+            """ + Lua.NOW + """
             local shared = ARGV[3] == '1'
             local other = not shared or redis.call('GET', KEYS[2]) == '%1$s'
             redis.call('ZREM', KEYS[1], ARGV[1])
@@ -260,9 +224,7 @@ enum RedisScript {
      * hold. While a reader's lease runs the lock key is the shared-holders mark (nothing else
      * replaces it before the set is empty), so it is not read here.
      */
-    RENEW_HELD_MANY(ScriptOutputType.MULTI, """
-            local time = redis.call('TIME')
-            local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+    RENEW_HELD_MANY(ScriptOutputType.MULTI, Lua.NOW + """
             local n = #ARGV / 2
             local renewed = {}
             for i = 1, n do
@@ -270,10 +232,7 @@ enum RedisScript {
               local score = redis.call('ZSCORE', holders, ARGV[i])
               if score and tonumber(score) > now then
                 redis.call('ZADD', holders, now + tonumber(ARGV[n + i]), ARGV[i])
-                local last = redis.call('ZRANGE', holders, -1, -1, 'WITHSCORES')
-                local keep = tonumber(last[2]) - now
-                redis.call('PEXPIRE', holders, keep)
-                redis.call('PEXPIRE', other, keep)
+            """ + Lua.expireWithLastLease("holders", "other") + """
                 renewed[i] = 1
               else
                 renewed[i] = 0
@@ -281,6 +240,68 @@ enum RedisScript {
             end
             return renewed
             """);
+
+    /** Lua that several scripts share, so each step is written once. */
+    private static final class Lua {
+        /** Sets {@code now}: Redis's own clock in ms, on which every lease end in a holders set is counted. */
+        static final String NOW = """
+                local time = redis.call('TIME')
+                local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+                """;
+        private Lua() {
+        }
+
+        /**
+         * @param waiters the KEYS index of the waiters set
+         * @return Lua that, with {@code ttl} the ms until the caller tries again at the latest, sets
+         *     {@code keep} to that plus ARGV[4], and makes a {@code waiting} caller join the waiters
+         *     set, which then lives at least that long
+         */
+        static String joinWaiters(int waiters) {
+            return """
+                    local keep = math.max(ttl, 0) + tonumber(ARGV[4])
+                    if waiting then
+                      redis.call('SADD', KEYS[%1$d], ARGV[1])
+                      if redis.call('PTTL', KEYS[%1$d]) < keep then
+                        redis.call('PEXPIRE', KEYS[%1$d], keep)
+                      end
+                    end
+                    """.formatted(waiters);
+        }
+
+        /**
+         * @param holders a holders set, as a Lua expression
+         * @param other the key that lives as long as it, as a Lua expression
+         * @return Lua that expires both keys at the set's last lease end, which it sets as {@code keep}
+         */
+        static String expireWithLastLease(String holders, String other) {
+            return """
+                    local last = redis.call('ZRANGE', %1$s, -1, -1, 'WITHSCORES')
+                    local keep = tonumber(last[2]) - now
+                    redis.call('PEXPIRE', %1$s, keep)
+                    redis.call('PEXPIRE', %2$s, keep)
+                    """.formatted(holders, other);
+        }
+
+        /**
+         * The end of an acquire script that takes a share or a permit (with {@code now} and
+         * {@code waiting} set): adds ARGV[1] to the holders set with its lease ARGV[2] from now,
+         * expires the set and the other key at the last lease end, leaves the waiters set, and
+         * returns {1, the next fencing token}. The arguments are KEYS indices.
+         */
+        static String take(int holders, int other, int waiters, int fence) {
+            return """
+                    redis.call('ZADD', KEYS[%1$d], now + tonumber(ARGV[2]), ARGV[1])
+                    """.formatted(holders)
+                    + expireWithLastLease("KEYS[" + holders + "]", "KEYS[" + other + "]")
+                    + """
+                    if waiting then
+                      redis.call('SREM', KEYS[%1$d], ARGV[1])
+                    end
+                    return {1, redis.call('INCR', KEYS[%2$d])}
+                    """.formatted(waiters, fence);
+        }
+    }
 
     private final ScriptOutputType outputType;
     private final String body;
