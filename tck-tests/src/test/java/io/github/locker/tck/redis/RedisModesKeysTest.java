@@ -31,7 +31,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * What shared holds and permits keep on Redis, read from Redis itself: the lock key marks shared
  * holders until the last lease end, a waiting writer's mark and waiters-set entry are gone as soon
  * as it gives up, a refused permit count leaves nothing, and releases wake every waiting reader
- * (never their 30 s leases' end).
+ * (never their 30 s leases' end). And their leases as the exclusive lock's: kept alive, extended,
+ * held at least a while.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class RedisModesKeysTest {
@@ -142,6 +143,56 @@ class RedisModesKeysTest {
         assertThat(redis.zcard(lockKey + ":readers")).isEqualTo(6);
         assertThat(redis.exists(lockKey + ":waiters")).as("each left the waiters set as it got in").isZero();
         reading.forEach(lock -> assertThat(lock.join().unlock()).isTrue());
+    }
+
+    @Test
+    void keptAliveSharesOutliveTheirLeaseWhileAWriterWaits() throws Exception {
+        Duration lease = Duration.ofMillis(600);
+        Lock reader = nodes.newLocker().lock(nodes.key(), SHARED.withLeaseTime(lease));
+        CompletableFuture<Lock> writing = nodes.newLocker().lockAsync(nodes.key(), EXCLUSIVE).toCompletableFuture();
+
+        Thread.sleep(lease.multipliedBy(4).toMillis());
+
+        assertThat(reader.isHeld()).isTrue();
+        assertThat(writing).as("the renewed share still keeps the writer out").isNotDone();
+        assertThat(redis.get(lockKey)).isEqualTo("shared");
+        assertThat(reader.unlock()).isTrue();
+        assertThat(writing.get(5, TimeUnit.SECONDS).unlock()).isTrue();
+    }
+
+    @Test
+    void extendMovesTheEndOfAShareAndOfAPermitWithoutKeepAlive() throws Exception {
+        Duration lease = Duration.ofMillis(600);
+        LockOptions fixed = LockOptions.defaults().withLeaseTime(lease).withKeepAlive(false);
+        Lock share = nodes.newLocker().lock(nodes.key(), fixed.withMode(LockMode.SHARED));
+        Lock permit = nodes.newLocker().lock(nodes.key(), fixed.withPermits(1));
+
+        assertThat(share.extend(Duration.ofSeconds(5))).isTrue();
+        assertThat(permit.extend(Duration.ofSeconds(5))).isTrue();
+        Thread.sleep(lease.multipliedBy(2).toMillis());
+
+        assertThat(share.isHeld()).isTrue();
+        assertThat(permit.isHeld()).isTrue();
+        assertThat(nodes.newLocker().tryLock(nodes.key())).as("the extended share keeps writers out").isEmpty();
+        assertThat(nodes.newLocker().tryLock(nodes.key(), fixed.withPermits(1).withWaitTime(Duration.ZERO)))
+                .as("the extended permit is still taken").isEmpty();
+        assertThat(share.unlock()).isTrue();
+        assertThat(permit.unlock()).isTrue();
+    }
+
+    @Test
+    void aShareHeldAtLeastAWhileKeepsTheWriterOutUntilThen() {
+        Duration atLeast = Duration.ofMillis(1_500);
+        Lock reader = nodes.newLocker().lock(nodes.key(), SHARED.withHoldAtLeast(atLeast));
+        long acquiredAt = System.nanoTime();
+        reader.unlock();
+        Locker writer = nodes.newLocker();
+        assertThat(writer.tryLock(nodes.key())).as("still held after the early unlock").isEmpty();
+
+        Lock written = writer.lock(nodes.key(), EXCLUSIVE.withWaitTime(Duration.ofSeconds(10)));
+
+        assertThat(Duration.ofNanos(System.nanoTime() - acquiredAt)).isGreaterThanOrEqualTo(atLeast.minusMillis(100));
+        assertThat(written.unlock()).isTrue();
     }
 
     @Test
