@@ -15,10 +15,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Leased semaphores ({@link LockMode#PERMIT}), on every driver that
@@ -27,20 +25,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * must agree, and nothing left behind by an acquisition given up.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-public abstract class SemaphoreContract {
-    @RegisterExtension
-    final Nodes nodes = new Nodes(backend());
-    /** A semaphore name no other test uses. */
-    protected String key;
-
-    /** @return the driver and server under test */
-    protected abstract TckBackend backend();
-
-    @BeforeEach
-    void takeKey() {
-        key = nodes.key();
-    }
-
+public abstract class SemaphoreContract extends ContractOnNodes {
     /** @return one permit of a semaphore of {@code permits}, waiting forever */
     protected static LockOptions permits(int permits) {
         return LockOptions.defaults().withPermits(permits);

@@ -17,10 +17,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Shared (read) and exclusive (write) holds of one key, on every driver that
@@ -30,24 +28,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * a backend connection of its own, as a separate node would.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-public abstract class SharedLockContract {
+public abstract class SharedLockContract extends ContractOnNodes {
     /** Shared, waiting forever. */
     protected static final LockOptions SHARED = LockOptions.defaults().withMode(LockMode.SHARED);
     private static final LockOptions SHARED_ONE_ATTEMPT = SHARED.withWaitTime(Duration.ZERO);
     private static final LockOptions WAIT_20_S = LockOptions.defaults().withWaitTime(Duration.ofSeconds(20));
-
-    @RegisterExtension
-    final Nodes nodes = new Nodes(backend());
-    /** A key no other test uses. */
-    protected String key;
-
-    /** @return the driver and server under test */
-    protected abstract TckBackend backend();
-
-    @BeforeEach
-    void takeKey() {
-        key = nodes.key();
-    }
 
     @Test
     void manySharedHoldersAtOnceAndNoExclusiveBesideThem() {
