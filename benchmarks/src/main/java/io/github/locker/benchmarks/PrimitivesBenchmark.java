@@ -74,42 +74,21 @@ public class PrimitivesBenchmark {
     static final String WINDOW_FIGURE = "ms each library cycles per round";
     private static final int PROBED_CYCLES = 1_000;
 
-    /** What a cycle takes and gives back. */
-    enum Primitive {
-        SHARED("shared", "uncontended shared lock+unlock, a key per thread", "Redisson RReadWriteLock.readLock()"),
-        EXCLUSIVE("exclusive", "uncontended exclusive lock+unlock of a read-write lock (ours: the plain lock), a key per thread",
+    /** What a cycle takes and gives back; JMH's {@code primitive} parameter by name. */
+    public enum Primitive {
+        SHARED("uncontended shared lock+unlock, a key per thread", "Redisson RReadWriteLock.readLock()"),
+        EXCLUSIVE("uncontended exclusive lock+unlock of a read-write lock (ours: the plain lock), a key per thread",
                 "Redisson RReadWriteLock.writeLock()"),
-        PERMIT("permit", "permit acquire+release, one semaphore of " + PERMITS + " for all threads, fixed "
+        PERMIT("permit acquire+release, one semaphore of " + PERMITS + " for all threads, fixed "
                 + UncontendedCycleBenchmark.LEASE.toSeconds() + " s lease", "Redisson RPermitExpirableSemaphore");
 
-        private final String id;
-        private final String measure;
-        private final String redisson;
+        /** What the report says a cycle is, and what it calls Redisson's counterpart. */
+        final String measure;
+        final String redisson;
 
-        Primitive(String id, String measure, String redisson) {
-            this.id = id;
+        Primitive(String measure, String redisson) {
             this.measure = measure;
             this.redisson = redisson;
-        }
-
-        /** @return the name in JMH's {@code primitive} parameter */
-        String id() {
-            return id;
-        }
-
-        /** @return what the report says a cycle is */
-        String measure() {
-            return measure;
-        }
-
-        /** @return what the report calls Redisson's counterpart */
-        String redisson() {
-            return redisson;
-        }
-
-        static Primitive of(String id) {
-            return Arrays.stream(values()).filter(primitive -> primitive.id.equals(id)).findFirst()
-                    .orElseThrow(() -> new IllegalArgumentException("no primitive '" + id + "'"));
         }
 
         /** @return a node of the library whose {@link LockClient#lock} takes this primitive's hold of a key */
@@ -131,9 +110,9 @@ public class PrimitivesBenchmark {
         }
     }
 
-    /** {@code shared}, {@code exclusive} or {@code permit}: see {@link Primitive}. */
-    @Param({"shared", "exclusive", "permit"})
-    public String primitive;
+    /** Which primitive: every one of {@link Primitive}. */
+    @Param
+    public Primitive primitive;
 
     /** How many threads cycle at once, each library's own. */
     @Param({"1", "8"})
@@ -148,15 +127,14 @@ public class PrimitivesBenchmark {
     @Setup(Level.Trial)
     public void start() {
         window = Duration.ofMillis(Integer.getInteger(WINDOW_PROPERTY, DEFAULT_WINDOW_MILLIS));
-        Primitive kind = Primitive.of(primitive);
         for (Subject subject : subjects()) {
-            clients.put(subject, kind.open(subject));
+            clients.put(subject, primitive.open(subject));
         }
         benchmarkThreads = new BenchmarkThreads("primitives-benchmark", threads);
         // a lock's key is its thread's own; a semaphore is one for all threads
         String prefix = "primitives:" + UUID.randomUUID() + ":";
         keys = new String[threads];
-        Arrays.setAll(keys, thread -> prefix + (kind == Primitive.PERMIT ? "semaphore" : thread));
+        Arrays.setAll(keys, thread -> prefix + (primitive == Primitive.PERMIT ? "semaphore" : thread));
     }
 
     private static List<Subject> subjects() {

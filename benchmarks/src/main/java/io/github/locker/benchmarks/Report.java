@@ -286,13 +286,13 @@ final class Report {
      * of {@link PrimitivesBenchmark}, ours at least Redisson's; the server's count per cycle beside it.
      */
     private void primitives(PrimitivesBenchmark.Primitive primitive, int threads) {
-        Map<String, String> params = Map.of("primitive", primitive.id(), "threads", Integer.toString(threads));
+        Map<String, String> params = Map.of("primitive", primitive.name(), "threads", Integer.toString(threads));
         String window = results.figure(PRIMITIVES, params, PrimitivesBenchmark.WINDOW_FIGURE).map(x -> format(x / 1000, 1) + " s")
                 .orElse("a window");
-        String measure = primitive.measure() + ", " + threads + (threads == 1 ? " thread" : " threads")
+        String measure = primitive.measure + ", " + threads + (threads == 1 ? " thread" : " threads")
                 + ", a round of each by turns (" + window + " each): cycles/s";
         atLeast("9 Redis", measure, primitiveSide(params, Subject.OURS_REDIS, "ours"),
-                primitiveSide(params, Subject.REDISSON, primitive.redisson()), Optional.of("≥ 1× Redisson's"), 0,
+                primitiveSide(params, Subject.REDISSON, primitive.redisson), Optional.of("≥ 1× Redisson's"), 0,
                 primitiveProbe(params));
     }
 
