@@ -49,7 +49,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * round and measures nothing; each library's cycles per second in each measured round are figures
  * (see {@link Subject#figure}), of which the report takes the median and the lowest and highest.
  * The trial ends with 1,000 more cycles of each library on one thread, watched from the server
- * (round trips, commands scripts ran, server CPU) by {@link ServerCost}.
+ * (round trips, commands by name, those scripts ran too, server CPU) by {@link ServerCost}.
  *
  * <p>{@code -D}{@value #SUBJECTS_PROPERTY}{@code =redisson} leaves ours out (while ours' Redis
  * driver does not have a mode yet).
@@ -156,7 +156,7 @@ public class PrimitivesBenchmark {
             Map<String, Double> figures = new LinkedHashMap<>(Map.of(WINDOW_FIGURE, (double) window.toMillis()));
             for (Map.Entry<Subject, LockClient> client : clients.entrySet()) {
                 String key = "probe:" + UUID.randomUUID();
-                ServerCost.of(client.getKey(), PROBED_CYCLES, () -> client.getValue().lock(key).unlock())
+                ServerCost.withCommands(client.getKey(), PROBED_CYCLES, () -> client.getValue().lock(key).unlock())
                         .forEach((name, value) -> figures.put(client.getKey().figure(name), value));
             }
             Figures.recordOnce(figures);

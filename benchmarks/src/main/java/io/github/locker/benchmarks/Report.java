@@ -305,7 +305,16 @@ final class Report {
         return "per cycle (1,000 more on one thread after the rounds), ours vs Redisson: " + Stream.of(PRIMITIVE_PROBE_FIGURES)
                 .map(name -> name.replace("/cycle", "") + " " + figure(PRIMITIVES, params, Subject.OURS_REDIS.figure(name))
                         + " vs " + figure(PRIMITIVES, params, Subject.REDISSON.figure(name)))
-                .collect(Collectors.joining(", "));
+                .collect(Collectors.joining(", "))
+                + "; commands: ours " + primitiveCommands(params, Subject.OURS_REDIS) + "; Redisson "
+                + primitiveCommands(params, Subject.REDISSON);
+    }
+
+    /** @return how many times a cycle of the subject ran each command, "NAME n, ..." */
+    private String primitiveCommands(Map<String, String> params, Subject subject) {
+        String commands = results.figures(PRIMITIVES, params, subject.figure(ServerCost.COMMAND_FIGURE)).entrySet().stream()
+                .map(command -> command.getKey() + " " + format(command.getValue(), 1)).collect(Collectors.joining(", "));
+        return commands.isEmpty() ? "–" : commands;
     }
 
     /**
