@@ -135,11 +135,14 @@ final class EtcdBackend implements LockerBackend {
                 .commit();
     }
 
-    /** Moves {@code key} onto lease {@code leaseId} only if it is still the key created at {@code createRevision}. */
-    CompletableFuture<TxnResponse> moveIfCreatedAt(ByteSequence key, long createRevision, long leaseId) {
+    /**
+     * Moves {@code key} onto lease {@code leaseId}, keeping its {@code value}, only if it is still the
+     * key created at {@code createRevision} (a put cannot leave the value alone on etcd 3.4 through jetcd).
+     */
+    CompletableFuture<TxnResponse> moveIfCreatedAt(ByteSequence key, ByteSequence value, long createRevision, long leaseId) {
         return client.getKVClient().txn()
                 .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.createRevision(createRevision)))
-                .Then(Op.put(key, ByteSequence.EMPTY, PutOption.builder().withLeaseId(leaseId).build()))
+                .Then(Op.put(key, value, PutOption.builder().withLeaseId(leaseId).build()))
                 .commit();
     }
 

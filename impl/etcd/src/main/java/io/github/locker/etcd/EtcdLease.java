@@ -10,14 +10,16 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One held etcd lock: our key under the lock's prefix, its create revision (the fencing token),
- * and the session whose lease keeps it.
+ * One held etcd lock, shared hold or permit: our key under the lock's (or semaphore's) prefix, its
+ * value, its create revision (the fencing token), and the session whose lease keeps it.
  */
 final class EtcdLease implements Lease {
     private final EtcdBackend backend;
     private final EtcdLockEngine engine;
     private final String key;
     private final ByteSequence myKey;
+    /** What the key holds (a permit's count): a move onto another lease writes it again. */
+    private final ByteSequence value;
     private final long createRevision;
     /** The lease our key is attached to; a new one once the key was moved (extend, release after a delay). */
     private volatile EtcdSession session;
@@ -29,12 +31,13 @@ final class EtcdLease implements Lease {
     /** When a lock released early for hold-at-least is due to go, on the monotonic clock. */
     private volatile long dueAtNanos;
 
-    EtcdLease(EtcdBackend backend, EtcdLockEngine engine, String key, ByteSequence myKey, long createRevision, EtcdSession session,
-            boolean ownSession, AcquisitionListener onLost, Runnable afterRelease) {
+    EtcdLease(EtcdBackend backend, EtcdLockEngine engine, String key, ByteSequence myKey, ByteSequence value, long createRevision,
+            EtcdSession session, boolean ownSession, AcquisitionListener onLost, Runnable afterRelease) {
         this.backend = backend;
         this.engine = engine;
         this.key = key;
         this.myKey = myKey;
+        this.value = value;
         this.createRevision = createRevision;
         this.session = session;
         this.ownSession = ownSession;
@@ -143,7 +146,7 @@ final class EtcdLease implements Lease {
     private CompletableFuture<Boolean> moveToLeaseOf(Duration time, boolean revokedAtClose) {
         long ttlSeconds = Math.max(1, (time.toMillis() + 999) / 1000);
         return EtcdSession.open(backend, ttlSeconds, false).thenCompose(fresh ->
-                backend.explained(backend.moveIfCreatedAt(myKey, createRevision, fresh.leaseId()), key, "moving to a new lease")
+                backend.explained(backend.moveIfCreatedAt(myKey, value, createRevision, fresh.leaseId()), key, "moving to a new lease")
                         .handle((moved, failure) -> {
                             if (failure != null || !moved.isSucceeded()) {
                                 fresh.close();

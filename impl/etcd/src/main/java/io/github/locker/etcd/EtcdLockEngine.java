@@ -13,18 +13,22 @@ import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
 import io.github.locker.LockBackendException;
+import io.github.locker.LockConflictException;
+import io.github.locker.LockMode;
 import io.github.locker.LockOptions;
 import io.github.locker.core.Keys;
 import io.github.locker.spi.LockEngine;
 import io.github.locker.spi.Lease;
 import io.github.locker.spi.AcquisitionListener;
 import io.github.locker.spi.Deadline;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
@@ -33,6 +37,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -56,6 +62,24 @@ import java.util.logging.Logger;
  * every second that its key is still there. An outage shorter than the timeout, such as a cluster
  * electing a new leader, does not end the wait: the waiter looks again, keeping its place; a longer
  * one ends the attempt with {@link io.github.locker.LockBackendException}.
+ *
+ * <p><b>Shared holds</b> follow etcd's {@code recipes.RWMutex}: a reader's key goes under the same
+ * name, as {@code <name>/s/<lease id>-<number>}, unique per acquisition because this locker's
+ * readers share its lease and several of them hold at once (so readers take no local turn). A
+ * writer is the exclusive lock above, unchanged: it waits for every earlier key under the name,
+ * readers' included, and a reader arriving after a queued writer has a higher revision, so writers
+ * do not starve. A reader holds once no writer's key has a lower create revision than its own; it
+ * waits for the deletion of the last writer's key created before it, then looks again. Writers'
+ * keys are {@code <name>/<hex>}, and every hex digit sorts in {@code [0, g)} while {@code s} does
+ * not: the range {@code [<name>/0, <name>/g)} holds exactly the writers' keys.
+ *
+ * <p><b>Permits</b> of the semaphore {@code k} live under {@code <prefix>k%permits/}, apart from
+ * the lock {@code k}: an escaped name has a '%' only before two uppercase hex digits and no '/', so
+ * no lock's name, and no other semaphore's, starts with it. Each acquisition puts a key of its own
+ * whose value is its count N; it holds while fewer than N keys under the semaphore are older than
+ * its own. Keys whose counts differ make the acquisition fail with {@link LockConflictException},
+ * its key deleted. A waiter watches the deletions under the semaphore and counts again on each one
+ * of a key older than its own (every waiter wakes: the next free permit may be anyone's).
  */
 final class EtcdLockEngine implements LockEngine {
     private static final Logger LOG = Logger.getLogger(EtcdLockEngine.class.getName());
@@ -68,6 +92,13 @@ final class EtcdLockEngine implements LockEngine {
     private static final GetOption KEYS_ONLY = GetOption.builder().withKeysOnly(true).build();
     private static final WatchOption DELETIONS_FROM_NOW = WatchOption.builder().withNoPut(true).withCreateNotify(true)
             .withRequireLeader(true).build();
+    /** With the deleted key's create revision, so a waiter for a permit wakes only for keys older than its own. */
+    private static final WatchOption DELETIONS_UNDER_FROM_NOW = WatchOption.builder().isPrefix(true).withPrevKV(true)
+            .withNoPut(true).withCreateNotify(true).withRequireLeader(true).build();
+    /** Readers' keys under a lock's name; no writer's key (lowercase hex) starts with it. */
+    private static final String SHARED_KEYS = "s/";
+    /** Follows the escaped key for its semaphore: an escaped key has a '%' only before two uppercase hex digits, and no '/'. */
+    private static final String SEMAPHORE_NAME_END = "%permits/";
 
     private final EtcdBackend backend;
     private final String keyPrefix;
@@ -79,6 +110,8 @@ final class EtcdLockEngine implements LockEngine {
     private final Set<EtcdLease> heldAtLeast = ConcurrentHashMap.newKeySet();
     /** The leases of held locks that are not kept alive (one each). */
     private final Set<EtcdSession> ownSessions = ConcurrentHashMap.newKeySet();
+    /** Makes the keys of shared holds and permits unique: several share one lease and one name. */
+    private final AtomicLong holdNumbers = new AtomicLong();
 
     /**
      * @param keyPrefix the locker's namespace: lock {@code k} lives under {@code <prefix>/k/}, or
@@ -101,8 +134,17 @@ final class EtcdLockEngine implements LockEngine {
         return new Acquisition(key, options, deadline, listener).start();
     }
 
-    /** Our place in the queue: our key's create revision, and whether it is first. */
-    private record Queued(long revision, boolean first) {
+    /** Exclusive, shared and permits: see the class comment. */
+    @Override
+    public boolean supports(LockMode mode) {
+        return true;
+    }
+
+    /**
+     * Our place in the queue: our key's create revision, whether it holds, the key it waits for
+     * when the put's answer already named it (else null), and why the key must go (else null).
+     */
+    private record Queued(long revision, boolean first, KeyValue predecessor, String conflict) {
     }
 
     /** One acquisition: the local turn, then our key in etcd's queue, then the wait for our predecessors. */
@@ -112,7 +154,11 @@ final class EtcdLockEngine implements LockEngine {
         private final Deadline deadline;
         private final AcquisitionListener listener;
         private final long ttlSeconds;
+        private final LockMode mode;
+        /** Every key of this queue starts with it: the lock's name, or the semaphore's. */
         private final String namePrefix;
+        /** What our key holds: nothing, or a permit's count. */
+        private final ByteSequence value;
         private final boolean ownSession;
         private final CompletableFuture<Lease> result = new CompletableFuture<>();
         private final AtomicBoolean turnGiven = new AtomicBoolean();
@@ -139,7 +185,9 @@ final class EtcdLockEngine implements LockEngine {
             this.deadline = deadline;
             this.listener = listener;
             this.ttlSeconds = Math.max(1, (options.leaseTime().toMillis() + 999) / 1000);
-            this.namePrefix = keyPrefix + Keys.escape(key, "/") + "/";
+            this.mode = options.mode();
+            this.namePrefix = keyPrefix + Keys.escape(key, "/") + (mode == LockMode.PERMIT ? SEMAPHORE_NAME_END : "/");
+            this.value = mode == LockMode.PERMIT ? bytes(Integer.toString(options.permits())) : ByteSequence.EMPTY;
             this.ownSession = !options.keepAlive();
         }
 
@@ -152,7 +200,8 @@ final class EtcdLockEngine implements LockEngine {
             if (!deadline.isForever() && !deadline.hasPassed()) {
                 deadlineTimer = schedule(deadline.remainingNanos(), this::deadlinePassed);
             }
-            turnWait = turns.take(key);
+            // only an exclusive key's name is the same for all of this locker's acquisitions
+            turnWait = mode == LockMode.EXCLUSIVE ? turns.take(key) : CompletableFuture.completedFuture(null);
             if (!turnWait.isDone()) {
                 listener.contended();
                 if (deadline.hasPassed()) {
@@ -185,7 +234,7 @@ final class EtcdLockEngine implements LockEngine {
         private void queue() {
             session(ttlSeconds, ownSession).thenCompose(opened -> {
                 session = opened;
-                myKey = bytes(namePrefix + Long.toHexString(opened.leaseId()));
+                myKey = keyOn(opened);
                 myRevision = 0;
                 if (over || result.isDone()) {
                     closeOwnSession();
@@ -201,18 +250,33 @@ final class EtcdLockEngine implements LockEngine {
             });
         }
 
+        private ByteSequence keyOn(EtcdSession on) {
+            String lease = Long.toHexString(on.leaseId());
+            return bytes(switch (mode) {
+                case EXCLUSIVE -> namePrefix + lease;
+                case SHARED -> namePrefix + SHARED_KEYS + lease + "-" + Long.toHexString(holdNumbers.incrementAndGet());
+                case PERMIT -> namePrefix + lease + "-" + Long.toHexString(holdNumbers.incrementAndGet());
+            });
+        }
+
+        /** Puts our key and, in the same transaction, reads what decides whether it holds at once. */
         private CompletableFuture<Queued> enqueue(EtcdSession on, int attempt) {
             ByteSequence mine = myKey;
+            Op look = switch (mode) {
+                case EXCLUSIVE -> Op.get(bytes(namePrefix), FIRST_CREATED);
+                // every writer's key is older than ours here: the newest is the one to wait for
+                case SHARED -> Op.get(blockersFrom(), lastBlocker(0));
+                case PERMIT -> Op.get(bytes(namePrefix), GetOption.builder().isPrefix(true)
+                        .withSortField(GetOption.SortTarget.CREATE).withSortOrder(GetOption.SortOrder.ASCEND).build());
+            };
             return explained(backend.client().getKVClient().txn()
                     .If(new Cmp(mine, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
-                    .Then(Op.put(mine, ByteSequence.EMPTY, PutOption.builder().withLeaseId(on.leaseId()).build()),
-                            Op.get(bytes(namePrefix), FIRST_CREATED))
+                    .Then(Op.put(mine, value, PutOption.builder().withLeaseId(on.leaseId()).build()), look)
                     .Else(Op.get(mine, GetOption.DEFAULT))
                     .commit(), "acquiring").thenCompose(queued -> {
                         if (queued.isSucceeded()) {
                             long revision = queued.getHeader().getRevision();
-                            return CompletableFuture.completedFuture(new Queued(revision,
-                                    queued.getGetResponses().get(0).getKvs().get(0).getCreateRevision() == revision));
+                            return CompletableFuture.completedFuture(placeOf(revision, queued.getGetResponses().get(0).getKvs()));
                         }
                         if (attempt > 0) {
                             throw new LockBackendException(key, backend.describe() + " kept a key of ours under '" + key
@@ -225,10 +289,39 @@ final class EtcdLockEngine implements LockEngine {
                     });
         }
 
+        /** @param keys what {@link #enqueue} read right after our put, which created revision {@code revision} */
+        private Queued placeOf(long revision, List<KeyValue> keys) {
+            return switch (mode) {
+                case EXCLUSIVE -> new Queued(revision, keys.get(0).getCreateRevision() == revision, null, null);
+                case SHARED -> new Queued(revision, keys.isEmpty(), keys.isEmpty() ? null : keys.get(0), null);
+                case PERMIT -> new Queued(revision, keys.stream().filter(other -> other.getCreateRevision() < revision).count()
+                        < options.permits(), null, disagreement(keys));
+            };
+        }
+
+        /** @return why the semaphore's holders and waiters rule out our count, or null when they all use it */
+        private String disagreement(List<KeyValue> keys) {
+            Set<String> others = new TreeSet<>();
+            keys.forEach(other -> others.add(other.getValue().toString(StandardCharsets.UTF_8)));
+            others.remove(Integer.toString(options.permits()));
+            if (others.isEmpty()) {
+                return null;
+            }
+            String theirs = String.join(" and ", others);
+            return "The semaphore '" + key + "' on " + backend.describe() + " is in use with " + theirs
+                    + " permits, but this acquisition asked for " + options.permits() + ": every holder of a semaphore "
+                    + "must use the same count. Use withPermits(" + others.iterator().next() + ") here, or change the "
+                    + "count everywhere once no holder of it is left";
+        }
+
         private void queued(Queued queued) {
             myRevision = queued.revision();
             if (over || result.isDone()) {
                 leavePlace(); // the caller gave up while the put was on its way
+                return;
+            }
+            if (queued.conflict() != null) {
+                end(new LockConflictException(key, queued.conflict(), null));
                 return;
             }
             if (queued.first()) {
@@ -238,20 +331,36 @@ final class EtcdLockEngine implements LockEngine {
             listener.contended();
             if (deadline.hasPassed()) {
                 end(null);
+            } else if (queued.predecessor() != null) {
+                awaitDeletion(queued.predecessor());
             } else {
                 lookForPredecessor();
             }
         }
 
-        /** Finds the key created just before ours; none left means we are first. */
+        /** @return where the keys we may wait for start: any key under the name for a writer, writers' keys for a reader */
+        private ByteSequence blockersFrom() {
+            return bytes(mode == LockMode.SHARED ? namePrefix + "0" : namePrefix);
+        }
+
+        /** @return the newest of the keys we may wait for (see {@link #blockersFrom}), below that create revision unless 0 */
+        private GetOption lastBlocker(long maxCreateRevision) {
+            GetOption.Builder blockers = mode == LockMode.SHARED ? GetOption.builder().withRange(bytes(namePrefix + "g"))
+                    : GetOption.builder().isPrefix(true);
+            return blockers.withKeysOnly(true).withMaxCreateRevision(maxCreateRevision)
+                    .withSortField(GetOption.SortTarget.CREATE).withSortOrder(GetOption.SortOrder.DESCEND).withLimit(1).build();
+        }
+
+        /** Finds the key created just before ours that we wait for; none left means we are first. */
         private void lookForPredecessor() {
             if (result.isDone()) {
                 return;
             }
-            GetOption lastBeforeMine = GetOption.builder().isPrefix(true).withKeysOnly(true)
-                    .withMaxCreateRevision(myRevision - 1)
-                    .withSortField(GetOption.SortTarget.CREATE).withSortOrder(GetOption.SortOrder.DESCEND).withLimit(1).build();
-            explained(backend.client().getKVClient().get(bytes(namePrefix), lastBeforeMine), "waiting for")
+            if (mode == LockMode.PERMIT) {
+                awaitPermit();
+                return;
+            }
+            explained(backend.client().getKVClient().get(blockersFrom(), lastBlocker(myRevision - 1)), "waiting for")
                     .whenComplete((predecessors, failure) -> {
                         if (failure != null) {
                             outage(failure, this::lookForPredecessor);
@@ -266,57 +375,95 @@ final class EtcdLockEngine implements LockEngine {
         }
 
         /**
-         * Watches from "now" rather than from the revision we read the predecessor at: etcd serves a
-         * watch that starts in the past from a catch-up loop that runs every 100 ms, one that starts
-         * now at once. So: watch, wait until etcd confirms the watch exists, then check the
-         * predecessor is still there; any deletion after that check reaches the watch. "Still there"
-         * means the same create revision: the predecessor's locker may already have deleted it and
-         * queued again under the same key name, behind us.
+         * Waits for the deletion of the key before ours. "Still there" means the same create
+         * revision: the predecessor's locker may already have deleted it and queued again under the
+         * same key name, behind us. Once it is gone, we look again for the one before it.
          */
         private void awaitDeletion(KeyValue predecessor) {
+            await(predecessor.getKey(), DELETIONS_FROM_NOW, deletion -> true,
+                    () -> backend.client().getKVClient().get(predecessor.getKey(), KEYS_ONLY).thenApply(now -> !now.getKvs().isEmpty()
+                            && now.getKvs().get(0).getCreateRevision() == predecessor.getCreateRevision()),
+                    false, this::lookForPredecessor);
+        }
+
+        /**
+         * Waits until fewer than N keys under the semaphore are older than ours. Keys only leave the
+         * part ahead of us (a newer key is behind), so a count below N stays true, however late its
+         * answer: counts may overlap.
+         */
+        private void awaitPermit() {
+            GetOption ahead = GetOption.builder().isPrefix(true).withKeysOnly(true).withMaxCreateRevision(myRevision - 1)
+                    .withLimit(options.permits()).build();
+            await(bytes(namePrefix), DELETIONS_UNDER_FROM_NOW, deletion -> deletion.getPrevKV().getCreateRevision() < myRevision,
+                    () -> backend.client().getKVClient().get(bytes(namePrefix), ahead)
+                            .thenApply(older -> older.getKvs().size() >= options.permits()),
+                    true, () -> confirmStillQueued(this::handOver, () -> true));
+        }
+
+        /**
+         * Watches from "now" rather than from the revision we read the blockers at: etcd serves a
+         * watch that starts in the past from a catch-up loop that runs every 100 ms, one that starts
+         * now at once. So: watch, wait until etcd confirms the watch exists, then check the blockers
+         * are still there; any deletion after that check reaches the watch.
+         *
+         * @param watched the key, or the prefix, whose deletions may free us
+         * @param option how to watch it (from now, deletions only)
+         * @param mayFree which deletions count
+         * @param stillBlocks the check, answering true while we must wait
+         * @param checkOnDeletion whether a deletion that counts is checked (several blockers) or frees us (one)
+         * @param whenFree what follows once freed
+         */
+        private void await(ByteSequence watched, WatchOption option, Predicate<WatchEvent> mayFree,
+                Supplier<CompletableFuture<Boolean>> stillBlocks, boolean checkOnDeletion, Runnable whenFree) {
             CompletableFuture<Void> watching = new CompletableFuture<>();
             AtomicBoolean moved = new AtomicBoolean();
-            Runnable lookAgain = () -> {
+            AtomicBoolean checkingLiveness = new AtomicBoolean();
+            Runnable free = () -> {
                 if (moved.compareAndSet(false, true)) {
                     stopWatching();
-                    lookForPredecessor();
+                    whenFree.run();
                 }
             };
-            watcher = backend.client().getWatchClient().watch(predecessor.getKey(), DELETIONS_FROM_NOW,
+            Runnable check = () -> explained(stillBlocks.get(), "waiting for").whenComplete((blocks, failure) -> {
+                if (failure != null) {
+                    if (moved.compareAndSet(false, true)) {
+                        stopWatching();
+                        outage(failure, this::lookForPredecessor);
+                    }
+                } else if (!blocks) {
+                    free.run();
+                } else if (checkingLiveness.compareAndSet(false, true)) {
+                    checkLivenessWhileWatching(moved);
+                }
+            });
+            watcher = backend.client().getWatchClient().watch(watched, option,
                     Watch.listener(response -> {
                         if (response.isCreatedNotify()) {
                             watching.complete(null);
                         }
-                        if (response.getEvents().stream().anyMatch(event -> event.getEventType() == WatchEvent.EventType.DELETE)) {
-                            lookAgain.run();
+                        if (response.getEvents().stream().anyMatch(event -> event.getEventType() == WatchEvent.EventType.DELETE
+                                && mayFree.test(event))) {
+                            (checkOnDeletion ? check : free).run();
                         }
                     }, broken -> {
                         watching.completeExceptionally(broken);
                         if (moved.compareAndSet(false, true)) {
                             stopWatching();
-                            later(OUTAGE_RETRY_NANOS, this::lookForPredecessor); // the predecessor may be gone
+                            later(OUTAGE_RETRY_NANOS, this::lookForPredecessor); // the blockers may be gone
                         }
                     }));
             if (result.isDone()) {
                 stopWatching();
                 return;
             }
-            explained(watching, "watching the holder of")
-                    .thenCompose(confirmed -> explained(backend.client().getKVClient().get(predecessor.getKey(), KEYS_ONLY),
-                            "waiting for"))
-                    .whenComplete((now, failure) -> {
-                        if (failure != null) {
-                            if (moved.compareAndSet(false, true)) {
-                                stopWatching();
-                                outage(failure, this::lookForPredecessor);
-                            }
-                        } else if (now.getKvs().isEmpty()
-                                || now.getKvs().get(0).getCreateRevision() != predecessor.getCreateRevision()) {
-                            lookAgain.run();
-                        } else {
-                            checkLivenessWhileWatching(moved);
-                        }
-                    });
+            explained(watching, "watching the holder of").whenComplete((confirmed, failure) -> {
+                if (failure == null) {
+                    check.run();
+                } else if (moved.compareAndSet(false, true)) {
+                    stopWatching();
+                    outage(failure, this::lookForPredecessor);
+                }
+            });
         }
 
         /** While the watch waits: every second, our key must still be there (our lease alive). */
@@ -391,7 +538,7 @@ final class EtcdLockEngine implements LockEngine {
 
         private void handOver() {
             cancelTimers();
-            EtcdLease lease = new EtcdLease(backend, EtcdLockEngine.this, key, myKey, myRevision, session, ownSession,
+            EtcdLease lease = new EtcdLease(backend, EtcdLockEngine.this, key, myKey, value, myRevision, session, ownSession,
                     listener, this::giveTurn);
             if (!result.complete(lease)) {
                 lease.release(); // the caller gave up while the last look was on its way

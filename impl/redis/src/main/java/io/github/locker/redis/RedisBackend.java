@@ -54,7 +54,7 @@ import java.util.logging.Logger;
  */
 final class RedisBackend implements LockerBackend {
     private static final Logger LOG = Logger.getLogger(RedisBackend.class.getName());
-    /** Releases are announced on one channel per backend; the message is the lock key. */
+    /** Releases are announced on one channel per backend; the message is the lock key (a semaphore's: its holders set). */
     static final String RELEASE_CHANNEL = "locker:released";
 
     private final RedisSettings settings;
@@ -164,7 +164,7 @@ final class RedisBackend implements LockerBackend {
         releases.addListener(new RedisPubSubAdapter<>() {
             @Override
             public void message(String channel, String lockKey) {
-                waiters.wakeOne(lockKey);
+                waiters.released(lockKey);
             }
         });
         releases.sync().subscribe(RELEASE_CHANNEL);
@@ -248,28 +248,32 @@ final class RedisBackend implements LockerBackend {
      * Keeps trying, twice a second, to release a lock whose release did not reach Redis, until it
      * is released or its lease would have ended anyway.
      */
-    void releaseUntil(String lockKey, String owner, long leaseEndNanos) {
-        keepAlive.schedule(() -> release(lockKey, owner)
+    void releaseUntil(HoldKeys hold, String owner, long leaseEndNanos) {
+        keepAlive.schedule(() -> release(hold, owner)
                 .whenComplete((released, failure) -> {
                     if (failure != null && System.nanoTime() - leaseEndNanos < 0 && !closing) {
-                        releaseUntil(lockKey, owner, leaseEndNanos);
+                        releaseUntil(hold, owner, leaseEndNanos);
                     }
                 }), 500, TimeUnit.MILLISECONDS);
     }
 
     /**
-     * The compare-and-delete of our lock, which wakes its waiters if the lock has any; callers that
-     * clean up after an acquisition given up on send it without waiting for the answer.
+     * The compare-and-delete of our hold (a lock, a share, a permit), which wakes its waiters if it
+     * has any; callers that clean up after an acquisition given up on send it without waiting for
+     * the answer.
      *
-     * @return 1 when the lock was ours, 0 when not
+     * @return 1 when the hold was ours, 0 when not
      */
-    CompletableFuture<Long> release(String lockKey, String owner) {
-        return run(RedisScript.RELEASE, new String[] {lockKey, waitersKeyOf(lockKey)}, owner, RELEASE_CHANNEL);
+    CompletableFuture<Long> release(HoldKeys hold, String owner) {
+        return run(hold.release(), hold.releaseKeys(), hold.releaseArguments(owner, RELEASE_CHANNEL));
     }
 
-    /** Takes a waiter that stops waiting without the lock out of the lock's waiters set, without waiting for the answer. */
-    void stopWaiting(String lockKey, String owner) {
-        run(RedisScript.STOP_WAITING, new String[] {waitersKeyOf(lockKey)}, owner);
+    /**
+     * Takes a waiter that stops waiting without the hold out of the waiters set (and an exclusive
+     * one's writer mark out of the writers set), without waiting for the answer.
+     */
+    void stopWaiting(HoldKeys hold, String owner) {
+        run(RedisScript.STOP_WAITING, hold.stopWaitingKeys(), owner, RELEASE_CHANNEL, hold.waitKey());
     }
 
     /**

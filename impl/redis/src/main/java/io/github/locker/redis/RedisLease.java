@@ -13,9 +13,11 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One held Redis lock: its owner token, its fencing token, its validity on the monotonic clock and
- * when its next renewal is due (sent by the backend's {@link RenewalBatch}). The validity is counted from before the acquire request was sent, less a margin
- * for clock drift between this host and Redis, and moves forward only when a renewal succeeds.
+ * One held Redis lock, share of a lock or permit ({@link HoldKeys}): its owner token, its fencing
+ * token, its validity on the monotonic clock and when its next renewal is due (sent by the
+ * backend's {@link RenewalBatch}). The validity is counted from before the acquire request was
+ * sent, less a margin for clock drift between this host and Redis, and moves forward only when a
+ * renewal succeeds.
  */
 final class RedisLease implements Lease {
     private static final Logger LOG = Logger.getLogger(RedisLease.class.getName());
@@ -24,7 +26,7 @@ final class RedisLease implements Lease {
 
     private final RedisBackend backend;
     private final String key;
-    private final String lockKey;
+    private final HoldKeys hold;
     private final String owner;
     private final long fencingToken;
     private final long leaseMillis;
@@ -34,11 +36,11 @@ final class RedisLease implements Lease {
     private volatile long nextRenewalNanos;
     private volatile boolean renewing;
 
-    private RedisLease(RedisBackend backend, String key, String lockKey, String owner, long fencingToken,
+    private RedisLease(RedisBackend backend, String key, HoldKeys hold, String owner, long fencingToken,
             long leaseMillis, long sentAtNanos, AcquisitionListener onLost) {
         this.backend = backend;
         this.key = key;
-        this.lockKey = lockKey;
+        this.hold = hold;
         this.owner = owner;
         this.fencingToken = fencingToken;
         this.leaseMillis = leaseMillis;
@@ -46,9 +48,9 @@ final class RedisLease implements Lease {
         this.validUntilNanos = validUntil(sentAtNanos);
     }
 
-    static RedisLease start(RedisBackend backend, String key, String lockKey, String owner, long fencingToken,
+    static RedisLease start(RedisBackend backend, String key, HoldKeys hold, String owner, long fencingToken,
             LockOptions options, long sentAtNanos, AcquisitionListener onLost) {
-        RedisLease lease = new RedisLease(backend, key, lockKey, owner, fencingToken,
+        RedisLease lease = new RedisLease(backend, key, hold, owner, fencingToken,
                 options.leaseTime().toMillis(), sentAtNanos, onLost);
         if (options.keepAlive()) {
             lease.nextRenewalNanos = sentAtNanos + TimeUnit.MILLISECONDS.toNanos(lease.leaseMillis / 3);
@@ -84,7 +86,7 @@ final class RedisLease implements Lease {
             if (failure != null) {
                 // Redis may come back before the lease ends (a restart with its data): free the lock then,
                 // not at the end of the lease
-                backend.releaseUntil(lockKey, owner, validUntilNanos);
+                backend.releaseUntil(hold, owner, validUntilNanos);
                 throw new CompletionException(failure);
             }
             return deleted == 1L && validUpToNow;
@@ -119,9 +121,9 @@ final class RedisLease implements Lease {
                 .thenApply(stillOurs -> stillOurs && validUpToNow);
     }
 
-    /** The renewal script on this one lock: a compare-and-{@code PEXPIRE} to {@code remaining} from now. */
+    /** The renewal script on this one hold: a compare-and-{@code PEXPIRE} to {@code remaining} from now. */
     private CompletableFuture<Boolean> expireIn(Duration remaining) {
-        CompletableFuture<List<Long>> answer = backend.run(RedisScript.RENEW_MANY, new String[] {lockKey}, owner,
+        CompletableFuture<List<Long>> answer = backend.run(hold.renew(), hold.renewKeys(), owner,
                 Long.toString(Math.max(1, remaining.toMillis())));
         return answer.thenApply(renewed -> renewed.get(0) == 1L);
     }
@@ -137,7 +139,7 @@ final class RedisLease implements Lease {
         }
         backend.held().remove(this);
         backend.renewals().stop(this);
-        return backend.release(lockKey, owner);
+        return backend.release(hold, owner);
     }
 
     /** @return whether a renewal should be sent now: held, none in flight, and its time has come */
@@ -173,8 +175,9 @@ final class RedisLease implements Lease {
         }
     }
 
-    String lockKey() {
-        return lockKey;
+    /** @return where the hold lives, and so which renewal script with which keys renews it */
+    HoldKeys hold() {
+        return hold;
     }
 
     String owner() {

@@ -1,6 +1,8 @@
 package io.github.locker.redis;
 
 import io.github.locker.LockBackendException;
+import io.github.locker.LockConflictException;
+import io.github.locker.LockMode;
 import io.github.locker.LockOptions;
 import io.github.locker.core.Keys;
 import io.github.locker.spi.LockEngine;
@@ -17,7 +19,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Acquisition on Redis: one script call per attempt; between attempts the waiter is a future in
  * the backend's release waiters plus a timer at the holder's lease end, whichever fires first
- * triggers the next attempt. No thread waits.
+ * triggers the next attempt. No thread waits. Exclusive, shared and permit holds differ only in
+ * their keys and scripts ({@link HoldKeys}).
  */
 final class RedisLockEngine implements LockEngine {
     /** An attempt may always take this long (bounded by the command timeout), even when the wait time is shorter. */
@@ -28,11 +31,15 @@ final class RedisLockEngine implements LockEngine {
     private static final String NOT_WAITING = "0";
     /** The acquire script's {@code waiting}: in the waiters set while it fails, out once it acquires. */
     private static final String WAITING = "1";
+    /** The acquire script's {@code waiting} once an attempt failed: as {@link #WAITING}, and a writer mark may be ours. */
+    private static final String WAITED = "2";
+    /** The acquire script's first reply for a semaphore whose holders use another number of permits. */
+    private static final long OTHER_PERMIT_COUNT = -1;
     /**
      * How much longer than the holder's lease a waiters set lives: a waiter tries again at the
      * latest when that lease ends, and this covers a slow round trip on the way.
      */
-    private static final Duration WAITERS_COUNT_MARGIN = Duration.ofSeconds(10);
+    private static final String WAITERS_COUNT_MARGIN_MILLIS = Long.toString(Duration.ofSeconds(10).toMillis());
 
     private final RedisBackend backend;
     private final String keyPrefix;
@@ -51,10 +58,16 @@ final class RedisLockEngine implements LockEngine {
         return new Acquisition(key, options, deadline, listener).start();
     }
 
+    /** Every mode: shares and permits as well as exclusive locks. */
+    @Override
+    public boolean supports(LockMode mode) {
+        return true;
+    }
+
     /** One acquisition's attempts and waits. */
     private final class Acquisition {
         private final String key;
-        private final String lockKey;
+        private final HoldKeys hold;
         private final String owner = backend.newOwnerToken();
         private final LockOptions options;
         private final Deadline deadline;
@@ -66,6 +79,8 @@ final class RedisLockEngine implements LockEngine {
          * in is harmless.
          */
         private volatile boolean mayBeWaiting;
+        /** Whether an attempt failed while waiting, so it may have left a writer mark for the next to take out. */
+        private volatile boolean failedWaiting;
         /** The current wait: the release message's future and the lease-end timer. */
         private volatile CompletableFuture<Void> released;
         private volatile Future<?> holderLeaseEnd;
@@ -73,7 +88,7 @@ final class RedisLockEngine implements LockEngine {
 
         Acquisition(String key, LockOptions options, Deadline deadline, AcquisitionListener listener) {
             this.key = key;
-            this.lockKey = lockKeyOf(key);
+            this.hold = HoldKeys.of(lockKeyOf(key), options.mode());
             this.options = options;
             this.deadline = deadline;
             this.listener = listener;
@@ -97,7 +112,7 @@ final class RedisLockEngine implements LockEngine {
             }
             boolean willWait = !deadline.hasPassed();
             // registered before the attempt, so a release between a failed attempt and the wait is not missed
-            CompletableFuture<Void> wakeUp = willWait ? backend.waiters().register(lockKey) : null;
+            CompletableFuture<Void> wakeUp = willWait ? backend.waiters().register(hold.waitKey(), hold.shared()) : null;
             released = wakeUp;
             mayBeWaiting |= willWait;
             if (result.isDone()) {
@@ -106,10 +121,12 @@ final class RedisLockEngine implements LockEngine {
             }
             long sentAt = System.nanoTime();
             attemptInFlight = true;
-            backend.explained(backend.<List<Long>>run(RedisScript.ACQUIRE,
-                            new String[] {lockKey, fenceKeyOf(lockKey), RedisBackend.waitersKeyOf(lockKey)}, owner,
-                            Long.toString(options.leaseTime().toMillis()), mayBeWaiting ? WAITING : NOT_WAITING,
-                            Long.toString(WAITERS_COUNT_MARGIN.toMillis())),
+            String waiting = !mayBeWaiting ? NOT_WAITING : failedWaiting ? WAITED : WAITING;
+            String leaseMillis = Long.toString(options.leaseTime().toMillis());
+            String[] arguments = options.mode() == LockMode.PERMIT
+                    ? new String[] {owner, leaseMillis, waiting, WAITERS_COUNT_MARGIN_MILLIS, Integer.toString(options.permits())}
+                    : new String[] {owner, leaseMillis, waiting, WAITERS_COUNT_MARGIN_MILLIS};
+            backend.explained(backend.<List<Long>>run(hold.acquire(), hold.acquireKeys(), arguments),
                     deadline.attemptTimeout(backend.commandTimeout(), MIN_ATTEMPT_TIME), key, "acquiring")
                     .whenComplete((reply, failure) -> answered(reply, failure, sentAt, wakeUp));
         }
@@ -121,24 +138,38 @@ final class RedisLockEngine implements LockEngine {
             }
             if (failure != null) {
                 // The script may still run after we gave up on it: delete what it may have taken.
-                backend.release(lockKey, owner);
+                backend.release(hold, owner);
                 result.completeExceptionally(failure);
                 return;
             }
             if (reply.get(0) == 1L) {
-                RedisLease lease = RedisLease.start(backend, key, lockKey, owner, reply.get(1), options, sentAt, listener);
+                RedisLease lease = RedisLease.start(backend, key, hold, owner, reply.get(1), options, sentAt, listener);
                 mayBeWaiting = false; // the successful script took the token out of the set
                 if (!result.complete(lease)) {
                     lease.release(); // the caller gave up while the winning attempt was on its way
                 }
                 return;
             }
+            if (reply.get(0) == OTHER_PERMIT_COUNT) {
+                mayBeWaiting = false; // the script took the token out of the set, if it was in
+                result.completeExceptionally(otherPermitCount(reply.get(1)));
+                return;
+            }
+            failedWaiting |= wakeUp != null;
             if (wakeUp == null || deadline.hasPassed() || result.isDone()) {
                 result.complete(null);
                 return;
             }
             // on the client's event loop: the wait (a timer, the waiters' registry) is set up on ours
             backend.runtime().callbacks().execute(() -> waitForRelease(reply.get(1), wakeUp));
+        }
+
+        /** @return the refusal of a permit whose count disagrees with that of the semaphore's holders */
+        private LockConflictException otherPermitCount(long holdersPermits) {
+            return new LockConflictException(key, "Semaphore '" + key + "' on " + backend.describe() + " is held with "
+                    + holdersPermits + " permits, but this acquisition asked for one of " + options.permits()
+                    + ": acquire it with withPermits(" + holdersPermits + ") as its holders do, or change the count "
+                    + "only once every permit is released", null);
         }
 
         /** Sleeps until the release message or the holder's lease end, whichever comes first, then tries again. */
@@ -171,7 +202,7 @@ final class RedisLockEngine implements LockEngine {
         /** Takes our token out of the Redis waiters set, if an attempt may have put it there and we did not acquire. */
         private void leaveWaitersSet(Lease lease) {
             if (mayBeWaiting && lease == null) {
-                backend.stopWaiting(lockKey, owner);
+                backend.stopWaiting(hold, owner);
             }
         }
 
@@ -179,7 +210,7 @@ final class RedisLockEngine implements LockEngine {
         private void stopWaiting() {
             CompletableFuture<Void> wakeUp = released;
             if (wakeUp != null) {
-                backend.waiters().unregister(lockKey, wakeUp);
+                backend.waiters().unregister(hold.waitKey(), wakeUp, hold.shared());
             }
             Future<?> timer = holderLeaseEnd;
             if (timer != null) {
@@ -189,17 +220,13 @@ final class RedisLockEngine implements LockEngine {
     }
 
     /**
-     * {@code <prefix>{<key>}}: the braces are a Cluster hash tag, so the fence key lands on the same
-     * node. Braces in the key are escaped: a key starting with '}' would otherwise make the tag empty,
+     * {@code <prefix>{<key>}}: the braces are a Cluster hash tag, so every key of the lock and of the
+     * key's semaphore ({@link HoldKeys}) lands on the same node: the tag is the first one, since the
+     * prefix has no braces. Braces in the key are escaped: a key starting with '}' would otherwise make the tag empty,
      * and Redis would hash the two keys whole, into different slots.
      */
     private String lockKeyOf(String key) {
         return keyPrefix + "{" + Keys.escape(key, "{}") + "}";
-    }
-
-    /** The lock key's hash tag is its first one (the prefix has no braces), so the fence key shares it. */
-    private static String fenceKeyOf(String lockKey) {
-        return lockKey + ":fence";
     }
 
     /** Redis refusing the user (a wrong password, a missing permission) will not pass by waiting. */

@@ -8,19 +8,29 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The acquisitions of one backend waiting for a lock to be released, by lock key, in arrival order.
- * A release message wakes one of them (the others would only lose the race to it); a lost message
- * only delays a waiter until its holder's lease would end. Adding, removing and waking are O(1),
+ * The acquisitions of one backend waiting for a lock (or a semaphore's permit) to be released, by
+ * the key releases name, in arrival order. A release message wakes one exclusive waiter or permit
+ * waiter (the others would only lose the race to it) and every shared waiter of the key (they can
+ * all get in at once; the writer preference sends back those that cannot). A lost message only
+ * delays a waiter until its holder's lease would end. Adding, removing and waking one are O(1),
  * however many wait on one key; the futures are completed outside the map's lock, since a woken
  * waiter registers again from the same thread.
  */
 final class ReleaseWaiters {
     private final ConcurrentHashMap<String, LinkedHashSet<CompletableFuture<Void>>> byLockKey = new ConcurrentHashMap<>();
+    /** The shared waiters apart, so a key without any costs a release nothing more than before. */
+    private final ConcurrentHashMap<String, LinkedHashSet<CompletableFuture<Void>>> sharedByLockKey = new ConcurrentHashMap<>();
 
-    /** Registers before the attempt, so a release between a failed attempt and the wait is not missed. */
-    CompletableFuture<Void> register(String lockKey) {
+    /**
+     * Registers before the attempt, so a release between a failed attempt and the wait is not missed.
+     *
+     * @param lockKey the key releases name
+     * @param shared whether the waiter wants a share, and is woken with every other shared waiter
+     * @return completes when a release of the key is announced
+     */
+    CompletableFuture<Void> register(String lockKey, boolean shared) {
         CompletableFuture<Void> wakeUp = new CompletableFuture<>();
-        byLockKey.compute(lockKey, (key, waiting) -> {
+        (shared ? sharedByLockKey : byLockKey).compute(lockKey, (key, waiting) -> {
             LinkedHashSet<CompletableFuture<Void>> queue = waiting == null ? new LinkedHashSet<>() : waiting;
             queue.add(wakeUp);
             return queue;
@@ -28,28 +38,40 @@ final class ReleaseWaiters {
         return wakeUp;
     }
 
-    void unregister(String lockKey, CompletableFuture<Void> wakeUp) {
-        byLockKey.computeIfPresent(lockKey, (key, waiting) -> {
+    /** Takes out a future {@link #register} returned, with the same {@code shared}. */
+    void unregister(String lockKey, CompletableFuture<Void> wakeUp, boolean shared) {
+        (shared ? sharedByLockKey : byLockKey).computeIfPresent(lockKey, (key, waiting) -> {
             waiting.remove(wakeUp);
             return waiting.isEmpty() ? null : waiting;
         });
     }
 
-    /** Wakes the first waiter that is still waiting; one woken already by its timer has cancelled its future. */
-    void wakeOne(String lockKey) {
+    /**
+     * A release of {@code lockKey} was announced: wakes the first exclusive waiter that is still
+     * waiting (one woken already by its timer has cancelled its future) and every shared one.
+     */
+    void released(String lockKey) {
         CompletableFuture<Void> next;
         do {
             next = takeFirst(lockKey);
         } while (next != null && !next.complete(null));
+        if (!sharedByLockKey.isEmpty()) {
+            LinkedHashSet<CompletableFuture<Void>> readers = sharedByLockKey.remove(lockKey);
+            if (readers != null) {
+                readers.forEach(wakeUp -> wakeUp.complete(null));
+            }
+        }
     }
 
     /** After a reconnection messages may have been missed: everyone tries again. */
     void wakeAll() {
         List<CompletableFuture<Void>> everyone = new ArrayList<>();
-        byLockKey.keySet().forEach(lockKey -> byLockKey.computeIfPresent(lockKey, (key, waiting) -> {
-            everyone.addAll(waiting);
-            return waiting;
-        }));
+        for (ConcurrentHashMap<String, LinkedHashSet<CompletableFuture<Void>>> waiters : List.of(byLockKey, sharedByLockKey)) {
+            waiters.keySet().forEach(lockKey -> waiters.computeIfPresent(lockKey, (key, waiting) -> {
+                everyone.addAll(waiting);
+                return waiting;
+            }));
+        }
         everyone.forEach(wakeUp -> wakeUp.complete(null));
     }
 

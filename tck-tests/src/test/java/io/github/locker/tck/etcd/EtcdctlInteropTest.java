@@ -7,6 +7,7 @@ import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.options.GetOption;
 import io.github.locker.Lock;
+import io.github.locker.LockMode;
 import io.github.locker.LockOptions;
 import io.github.locker.Locker;
 import io.github.locker.spi.BackendConfig;
@@ -25,17 +26,20 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The driver and {@code etcdctl lock} (etcd's Go {@code concurrency.Mutex}) exclude each other on
  * the same name: both put {@code <name>/<lease id>} and the lowest create revision holds. With the
- * key prefix "" the driver's lock name is the key itself, as etcdctl's is. Fails, with the install
+ * key prefix "" the driver's lock name is the key itself, as etcdctl's is. A Java reader's key
+ * ({@code <name>/s/...}) excludes etcdctl as well, and etcdctl's key excludes a Java reader. Fails, with the install
  * command, when {@code etcdctl} is missing.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -72,9 +76,15 @@ class EtcdctlInteropTest {
         return backend.locker("test", LockOptions.defaults(), "");
     }
 
-    @Test
-    void etcdctlWaitsWhileJavaHoldsTheLockAndGetsItOnUnlock() throws Exception {
-        Lock javaLock = newLocker().lock(name);
+    /** Java's exclusive lock, and its shared one: a reader's key lies under the name too, where etcdctl waits for it. */
+    static Stream<LockOptions> exclusiveAndShared() {
+        return Stream.of(LockOptions.defaults(), LockOptions.defaults().withMode(LockMode.SHARED));
+    }
+
+    @ParameterizedTest
+    @MethodSource("exclusiveAndShared")
+    void etcdctlWaitsWhileJavaHoldsTheLockAndGetsItOnUnlock(LockOptions options) throws Exception {
+        Lock javaLock = newLocker().lock(name, options);
         CountDownLatch acquired = new CountDownLatch(1);
         List<String> output = new CopyOnWriteArrayList<>();
         Process etcdctl = etcdctl(output, acquired, "lock", name, "echo", "ACQUIRED");
@@ -95,8 +105,9 @@ class EtcdctlInteropTest {
         assertThat(etcdctl.exitValue()).as("etcdctl's exit code; said %s", output).isZero();
     }
 
-    @Test
-    void javaWaitsWhileEtcdctlHoldsTheLockAndGetsItWhenEtcdctlExits() throws Exception {
+    @ParameterizedTest
+    @MethodSource("exclusiveAndShared")
+    void javaWaitsWhileEtcdctlHoldsTheLockAndGetsItWhenEtcdctlExits(LockOptions options) throws Exception {
         Locker locker = newLocker();
         List<String> output = new CopyOnWriteArrayList<>();
         Process etcdctl = etcdctl(output, new CountDownLatch(1), "lock", name, "sleep", "3");
@@ -104,9 +115,10 @@ class EtcdctlInteropTest {
         KeyValue etcdctlKey = awaitKeys(1).get(0);
         long heldAt = System.nanoTime();
 
-        assertThat(locker.tryLock(name)).as("Java's tryLock while etcdctl holds the lock").isEmpty();
+        assertThat(locker.tryLock(name, options.withWaitTime(Duration.ZERO))).as("Java's tryLock while etcdctl holds the lock")
+                .isEmpty();
 
-        try (Lock javaLock = locker.lock(name, LockOptions.defaults().withWaitTime(Duration.ofSeconds(10)))) {
+        try (Lock javaLock = locker.lock(name, options.withWaitTime(Duration.ofSeconds(10)))) {
             long waitedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - heldAt);
             System.out.printf("%s: Java acquired %d ms after etcdctl took the lock (etcdctl holds it for 3 s), "
                     + "token %d after etcdctl's %d%n", getClass().getSimpleName(), waitedMillis,
