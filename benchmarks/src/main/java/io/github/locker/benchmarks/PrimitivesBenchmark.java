@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +48,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * own threads, one library after the other, who goes first changing from one round to the next,
  * so that a change in the shared machine's load falls on both alike. JMH's score is the length of the
  * round and measures nothing; each library's cycles per second in each measured round are figures
- * (see {@link Subject#figure}), of which the report takes the median and the lowest and highest.
+ * (see {@link Subject#figure}), of which the report takes the median and the lowest and highest; so
+ * is their ratio within each round, which the report shows beside its verdict, not in place of it.
  * The trial ends with 1,000 more cycles of each library on one thread, watched from the server
  * (round trips, commands by name, those scripts ran too, server CPU) by {@link ServerCost}.
  *
@@ -70,6 +72,8 @@ public class PrimitivesBenchmark {
     static final int PERMITS = 8;
     /** Each library's cycles per second in a round, a figure per library. */
     static final String CYCLES_PER_SECOND = "cycles/s";
+    /** Ours' cycles per second over Redisson's in the same round, when both ran. */
+    static final String RATIO_FIGURE = "ours / Redisson cycles/s within a round";
     /** How long each library cycles in a round: one figure of the run. */
     static final String WINDOW_FIGURE = "ms each library cycles per round";
     private static final int PROBED_CYCLES = 1_000;
@@ -178,8 +182,13 @@ public class PrimitivesBenchmark {
         if (rounds++ % 2 == 1) {
             Collections.reverse(order);
         }
+        Map<Subject, Double> rates = new EnumMap<>(Subject.class);
         for (Subject subject : order) {
-            Figures.record(subject.figure(CYCLES_PER_SECOND), cyclesPerSecond(clients.get(subject)));
+            rates.put(subject, cyclesPerSecond(clients.get(subject)));
+            Figures.record(subject.figure(CYCLES_PER_SECOND), rates.get(subject));
+        }
+        if (rates.keySet().containsAll(SUBJECTS)) {
+            Figures.record(RATIO_FIGURE, rates.get(Subject.OURS_REDIS) / rates.get(Subject.REDISSON));
         }
     }
 

@@ -302,7 +302,8 @@ final class Report {
 
     /** @return what the server counted per cycle of each library, "name ours vs Redisson, ..." */
     private String primitiveProbe(Map<String, String> params) {
-        return "per cycle (1,000 more on one thread after the rounds), ours vs Redisson: " + Stream.of(PRIMITIVE_PROBE_FIGURES)
+        return describe(new Side("within each round, ours / Redisson", PRIMITIVES, params, PrimitivesBenchmark.RATIO_FIGURE), 2)
+                + "; per cycle (1,000 more on one thread after the rounds), ours vs Redisson: " + Stream.of(PRIMITIVE_PROBE_FIGURES)
                 .map(name -> name.replace("/cycle", "") + " " + figure(PRIMITIVES, params, Subject.OURS_REDIS.figure(name))
                         + " vs " + figure(PRIMITIVES, params, Subject.REDISSON.figure(name)))
                 .collect(Collectors.joining(", "))
