@@ -53,8 +53,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * The trial ends with 1,000 more cycles of each library on one thread, watched from the server
  * (round trips, commands by name, those scripts ran too, server CPU) by {@link ServerCost}.
  *
- * <p>{@code -D}{@value #SUBJECTS_PROPERTY}{@code =redisson} leaves ours out (while ours' Redis
- * driver does not have a mode yet).
+ * <p>{@code -D}{@value #SUBJECTS_PROPERTY}{@code =redisson} (or {@code =ours-redis}) runs one
+ * library alone: to check the harness while the other cannot run, with no verdict in any row.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)

@@ -24,6 +24,8 @@ final class RedissonLocks implements LockClient {
      */
     static final int DEFAULT_SUBSCRIPTIONS_PER_CONNECTION = 5;
     private static final int SUBSCRIPTION_CONNECTIONS = 50;
+    /** The locks Redisson's defaults let be waited for at once. */
+    private static final int DEFAULT_LOCKS_WAITED_FOR = SUBSCRIPTION_CONNECTIONS * DEFAULT_SUBSCRIPTIONS_PER_CONNECTION;
 
     /** Takes one hold of a Redis key through Redisson. */
     private interface Acquirer {
@@ -34,7 +36,7 @@ final class RedissonLocks implements LockClient {
     private final Acquirer acquirer;
 
     RedissonLocks(Duration lease) {
-        this(lease, SUBSCRIPTION_CONNECTIONS * DEFAULT_SUBSCRIPTIONS_PER_CONNECTION);
+        this(lease, DEFAULT_LOCKS_WAITED_FOR);
     }
 
     /**
@@ -60,7 +62,7 @@ final class RedissonLocks implements LockClient {
      * @return a client whose {@link #lock} takes the read lock of Redisson's {@code RReadWriteLock}, kept alive by its watchdog
      */
     static RedissonLocks readLocks(Duration lease) {
-        return new RedissonLocks(lease, SUBSCRIPTION_CONNECTIONS * DEFAULT_SUBSCRIPTIONS_PER_CONNECTION,
+        return new RedissonLocks(lease, DEFAULT_LOCKS_WAITED_FOR,
                 (redisson, name) -> held(redisson.getReadWriteLock(name).readLock(), name));
     }
 
@@ -69,7 +71,7 @@ final class RedissonLocks implements LockClient {
      * @return a client whose {@link #lock} takes the write lock of Redisson's {@code RReadWriteLock}, kept alive by its watchdog
      */
     static RedissonLocks writeLocks(Duration lease) {
-        return new RedissonLocks(lease, SUBSCRIPTION_CONNECTIONS * DEFAULT_SUBSCRIPTIONS_PER_CONNECTION,
+        return new RedissonLocks(lease, DEFAULT_LOCKS_WAITED_FOR,
                 (redisson, name) -> held(redisson.getReadWriteLock(name).writeLock(), name));
     }
 
@@ -85,7 +87,7 @@ final class RedissonLocks implements LockClient {
      */
     static RedissonLocks permits(Duration lease, int permits) {
         Map<String, RPermitExpirableSemaphore> semaphores = new ConcurrentHashMap<>();
-        return new RedissonLocks(lease, SUBSCRIPTION_CONNECTIONS * DEFAULT_SUBSCRIPTIONS_PER_CONNECTION, (redisson, name) -> {
+        return new RedissonLocks(lease, DEFAULT_LOCKS_WAITED_FOR, (redisson, name) -> {
             // computeIfAbsent holds back the key's other threads until the count is set
             RPermitExpirableSemaphore semaphore = semaphores.computeIfAbsent(name, key -> {
                 RPermitExpirableSemaphore made = redisson.getPermitExpirableSemaphore(key);
