@@ -6,6 +6,8 @@
 # arguments before it are system properties of the run (JMH starts every fork with the launcher's
 # JVM arguments), e.g. fewer waiters for AsyncWaitersBenchmark:
 #   benchmarks/run.sh -Dlocker.bench.waiters=500 Waiters
+# A run of a selection writes benchmarks/target/RESULTS-partial.md instead of RESULTS.md: its
+# report would show every goal it did not run as "not measured", in place of the full run's figures.
 set -euo pipefail
 properties=()
 while [[ $# -gt 0 && $1 == -D* ]]; do
@@ -19,5 +21,9 @@ started=$SECONDS
 mvn -B -q -pl api,impl,tck-tests,benchmarks -am package -DskipTests
 
 cd benchmarks
-java ${properties[@]+"${properties[@]}"} -cp "target/classes:$(cat target/classpath.txt)" io.github.locker.benchmarks.RunBenchmarks RESULTS.md "$@"
+results=RESULTS.md
+if [[ $# -gt 0 ]]; then
+  results=target/RESULTS-partial.md
+fi
+java ${properties[@]+"${properties[@]}"} -cp "target/classes:$(cat target/classpath.txt)" io.github.locker.benchmarks.RunBenchmarks "$results" "$@"
 echo "run.sh took $((SECONDS - started)) s (build included)"

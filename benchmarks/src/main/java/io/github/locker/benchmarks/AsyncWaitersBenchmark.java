@@ -130,7 +130,7 @@ public class AsyncWaitersBenchmark {
      * @return the name of that library's figure
      */
     static String figure(Subject subject, String measure) {
-        return subject.id() + ": " + measure;
+        return subject.figure(measure);
     }
 
     private static void record(Subject subject, WaitersRound.Measured round) {

@@ -4,7 +4,9 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Counts what Redis executes during a window, from Redis's own slow log with a threshold of zero
@@ -22,8 +24,13 @@ final class RedisProbe implements AutoCloseable {
     private final RedisCommands<String, String> redis;
     private int capacity;
 
-    /** What Redis executed in a window. */
-    record Executed(long roundTrips, long inScripts, long roundTripMicros, boolean full) {
+    /**
+     * What Redis executed in a window.
+     *
+     * @param byCommand how many times each command ran, by its name in capitals; those scripts ran
+     *     as {@code "NAME in scripts"}
+     */
+    record Executed(long roundTrips, long inScripts, long roundTripMicros, boolean full, Map<String, Long> byCommand) {
     }
 
     RedisProbe() {
@@ -50,18 +57,22 @@ final class RedisProbe implements AutoCloseable {
         long roundTrips = 0;
         long inScripts = 0;
         long micros = 0;
+        Map<String, Long> byCommand = new TreeMap<>();
         for (Object entry : entries) {
             // id, time, microseconds, arguments, client address, client name
             List<?> fields = (List<?>) entry;
             String address = String.valueOf(fields.get(4));
+            String command = String.valueOf(((List<?>) fields.get(3)).get(0)).toUpperCase(Locale.ROOT);
             if (SCRIPT_CLIENT.equals(address)) {
                 inScripts++;
+                byCommand.merge(command + " in scripts", 1L, Long::sum);
             } else if (!NAME.equals(String.valueOf(fields.get(5)))) {
                 roundTrips++;
                 micros += ((Number) fields.get(2)).longValue();
+                byCommand.merge(command, 1L, Long::sum);
             }
         }
-        return new Executed(roundTrips, inScripts, micros, entries.size() >= capacity);
+        return new Executed(roundTrips, inScripts, micros, entries.size() >= capacity, byCommand);
     }
 
     /** @return the CPU time Redis has used so far (user + system, all its threads), in seconds */

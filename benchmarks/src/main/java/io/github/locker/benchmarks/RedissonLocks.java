@@ -1,15 +1,19 @@
 package io.github.locker.benchmarks;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.redisson.Redisson;
 import org.redisson.api.RLock;
+import org.redisson.api.RPermitExpirableSemaphore;
 import org.redisson.api.RedissonClient;
 import org.redisson.config.Config;
 
 /**
- * Redisson's {@link RLock} with its defaults (connection pool, threads), its watchdog timeout set
- * to the lease the other subjects get, so it keeps its locks alive the way ours does.
+ * Redisson with its defaults (connection pool, threads), its watchdog timeout set to the lease the
+ * other subjects get, so it keeps its locks alive the way ours does. {@link #lock} takes its
+ * {@link RLock} unless made by {@link #readLocks}, {@link #writeLocks} or {@link #permits}.
  */
 final class RedissonLocks implements LockClient {
     /**
@@ -20,11 +24,19 @@ final class RedissonLocks implements LockClient {
      */
     static final int DEFAULT_SUBSCRIPTIONS_PER_CONNECTION = 5;
     private static final int SUBSCRIPTION_CONNECTIONS = 50;
+    /** The locks Redisson's defaults let be waited for at once. */
+    private static final int DEFAULT_LOCKS_WAITED_FOR = SUBSCRIPTION_CONNECTIONS * DEFAULT_SUBSCRIPTIONS_PER_CONNECTION;
+
+    /** Takes one hold of a Redis key through Redisson. */
+    private interface Acquirer {
+        Held acquire(RedissonClient redisson, String name) throws InterruptedException;
+    }
 
     private final RedissonClient redisson;
+    private final Acquirer acquirer;
 
     RedissonLocks(Duration lease) {
-        this(lease, SUBSCRIPTION_CONNECTIONS * DEFAULT_SUBSCRIPTIONS_PER_CONNECTION);
+        this(lease, DEFAULT_LOCKS_WAITED_FOR);
     }
 
     /**
@@ -33,11 +45,61 @@ final class RedissonLocks implements LockClient {
      *     hold (50 connections × 5), its subscriptions per connection are raised to make room
      */
     RedissonLocks(Duration lease, int locksWaitedFor) {
+        this(lease, locksWaitedFor, (redisson, name) -> held(redisson.getLock(name), name));
+    }
+
+    private RedissonLocks(Duration lease, int locksWaitedFor, Acquirer acquirer) {
         Config config = new Config();
         config.useSingleServer().setAddress(Loopback.redisUri())
                 .setSubscriptionsPerConnection(subscriptionsPerConnection(locksWaitedFor));
         config.setLockWatchdogTimeout(lease.toMillis());
         this.redisson = Redisson.create(config);
+        this.acquirer = acquirer;
+    }
+
+    /**
+     * @param lease the watchdog timeout
+     * @return a client whose {@link #lock} takes the read lock of Redisson's {@code RReadWriteLock}, kept alive by its watchdog
+     */
+    static RedissonLocks readLocks(Duration lease) {
+        return new RedissonLocks(lease, DEFAULT_LOCKS_WAITED_FOR,
+                (redisson, name) -> held(redisson.getReadWriteLock(name).readLock(), name));
+    }
+
+    /**
+     * @param lease the watchdog timeout
+     * @return a client whose {@link #lock} takes the write lock of Redisson's {@code RReadWriteLock}, kept alive by its watchdog
+     */
+    static RedissonLocks writeLocks(Duration lease) {
+        return new RedissonLocks(lease, DEFAULT_LOCKS_WAITED_FOR,
+                (redisson, name) -> held(redisson.getReadWriteLock(name).writeLock(), name));
+    }
+
+    /**
+     * Redisson's {@link RPermitExpirableSemaphore}: its count set once per key
+     * ({@code trySetPermits}, before the first acquisition of it), then {@code tryAcquire(wait, lease)}
+     * returns a permit id that {@code release(id)} gives back. Its permits have a fixed lease and no
+     * watchdog.
+     *
+     * @param lease every permit's lease
+     * @param permits each semaphore's count
+     * @return a client whose {@link #lock} takes one permit of the semaphore named by the key
+     */
+    static RedissonLocks permits(Duration lease, int permits) {
+        Map<String, RPermitExpirableSemaphore> semaphores = new ConcurrentHashMap<>();
+        return new RedissonLocks(lease, DEFAULT_LOCKS_WAITED_FOR, (redisson, name) -> {
+            // computeIfAbsent holds back the key's other threads until the count is set
+            RPermitExpirableSemaphore semaphore = semaphores.computeIfAbsent(name, key -> {
+                RPermitExpirableSemaphore made = redisson.getPermitExpirableSemaphore(key);
+                made.trySetPermits(permits);
+                return made;
+            });
+            String permit = semaphore.tryAcquire(Loopback.WAIT.toMillis(), lease.toMillis(), TimeUnit.MILLISECONDS);
+            if (permit == null) {
+                throw new IllegalStateException("Redisson gave no permit of '" + name + "' within " + Loopback.WAIT);
+            }
+            return () -> semaphore.release(permit);
+        });
     }
 
     /**
@@ -54,15 +116,23 @@ final class RedissonLocks implements LockClient {
      * @return Redisson's lock of that name: a new object, as {@link RedissonClient#getLock} makes one per call
      */
     RLock rlock(String key) {
-        return redisson.getLock("redisson:" + key);
+        return redisson.getLock(name(key));
+    }
+
+    private static String name(String key) {
+        return "redisson:" + key;
     }
 
     @Override
     public Held lock(String key) throws InterruptedException {
-        RLock lock = rlock(key);
+        return acquirer.acquire(redisson, name(key));
+    }
+
+    /** Takes a Redisson lock with its watchdog and returns it as a hold any thread can release. */
+    private static Held held(RLock lock, String name) throws InterruptedException {
         // no lease argument: Redisson then renews the lock with its watchdog, as ours does with keep-alive
         if (!lock.tryLock(Loopback.WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-            throw new IllegalStateException("Redisson did not get '" + key + "' within " + Loopback.WAIT);
+            throw new IllegalStateException("Redisson did not get '" + name + "' within " + Loopback.WAIT);
         }
         // RLock belongs to a thread; naming the owner lets any thread release it, as a Lock handle can
         long owner = Thread.currentThread().getId();

@@ -24,9 +24,13 @@ final class Report {
     static final String INTERCEPTOR = "LockedInterceptorBenchmark";
     static final String METRICS = "MetricsBenchmark";
     static final String WAITERS = "AsyncWaitersBenchmark";
+    static final String PRIMITIVES = "PrimitivesBenchmark.roundOfEach";
     /** Item 6's goal: the meters may add less than this share of a cycle. */
     private static final double METRICS_SHARE = 0.02;
     private static final String[] PROBE_FIGURES = {"round trips/cycle", "client CPU µs/cycle", "server CPU µs/cycle"};
+    /** The probe's figures of the primitives' rows: the commands the scripts ran too, where the server's work is. */
+    private static final String[] PRIMITIVE_PROBE_FIGURES = {"round trips/cycle", "commands in scripts/cycle",
+        "server CPU µs/cycle", "client CPU µs/cycle"};
 
     /** One line of the table. {@code subject}/{@code benchmark}/{@code params} name ours' run, for profiling. */
     record Row(String item, String measure, String ours, String baselines, String ratio, String goal, Verdict verdict,
@@ -66,6 +70,10 @@ final class Report {
         metrics("eightThreads", "8 threads");
         waiters("oneKey", waiters -> waiters + " async waiters on one key");
         waiters("keyEach", waiters -> waiters + " async waiters, one on each of " + waiters + " keys");
+        for (PrimitivesBenchmark.Primitive primitive : PrimitivesBenchmark.Primitive.values()) {
+            primitives(primitive, 1);
+            primitives(primitive, 8);
+        }
     }
 
     List<Row> rows() {
@@ -74,15 +82,16 @@ final class Report {
 
     /**
      * Whether a goal not met is worth a Flight Recorder profile of ours. Not the renewal goals: their
-     * cost is the round trips the server counted. Not the waiters' goals: one fork runs ours' and
-     * Redisson's rounds by turns, so a profile could not tell whose samples are whose, and the
-     * threads it counts are named in the row itself.
+     * cost is the round trips the server counted. Not the waiters' and the primitives' goals: one
+     * fork runs ours' and Redisson's rounds by turns, so a profile could not tell whose samples are
+     * whose; the waiters' threads are named in the row itself, the primitives' server cost too.
      *
      * @param row a row of the goals table
      * @return whether to profile ours for it
      */
     static boolean worthProfiling(Row row) {
-        return row.verdict() == Verdict.NOT_MET && !row.benchmark().equals(SCALE) && !row.benchmark().startsWith(WAITERS + ".");
+        return row.verdict() == Verdict.NOT_MET && !row.benchmark().equals(SCALE) && !row.benchmark().startsWith(WAITERS + ".")
+                && !row.benchmark().equals(PRIMITIVES);
     }
 
     private void cycles(String item, Subject ours, Subject floor, Subject library, double latencyGoal) {
@@ -273,6 +282,43 @@ final class Report {
     }
 
     /**
+     * Adds the row of one primitive on some threads: each library's cycles per second in the rounds
+     * of {@link PrimitivesBenchmark}, ours at least Redisson's; the server's count per cycle beside it.
+     */
+    private void primitives(PrimitivesBenchmark.Primitive primitive, int threads) {
+        Map<String, String> params = Map.of("primitive", primitive.name(), "threads", Integer.toString(threads));
+        String window = results.figure(PRIMITIVES, params, PrimitivesBenchmark.WINDOW_FIGURE).map(x -> format(x / 1000, 1) + " s")
+                .orElse("a window");
+        String measure = primitive.measure + ", " + threads + (threads == 1 ? " thread" : " threads")
+                + ", a round of each by turns (" + window + " each): cycles/s";
+        atLeast("9 Redis", measure, primitiveSide(params, Subject.OURS_REDIS, "ours"),
+                primitiveSide(params, Subject.REDISSON, primitive.redisson), Optional.of("≥ 1× Redisson's"), 0,
+                primitiveProbe(params));
+    }
+
+    private static Side primitiveSide(Map<String, String> params, Subject subject, String label) {
+        return new Side(label, PRIMITIVES, params, subject.figure(PrimitivesBenchmark.CYCLES_PER_SECOND));
+    }
+
+    /** @return what the server counted per cycle of each library, "name ours vs Redisson, ..." */
+    private String primitiveProbe(Map<String, String> params) {
+        return describe(new Side("within each round, ours / Redisson", PRIMITIVES, params, PrimitivesBenchmark.RATIO_FIGURE), 2)
+                + "; per cycle (1,000 more on one thread after the rounds), ours vs Redisson: " + Stream.of(PRIMITIVE_PROBE_FIGURES)
+                .map(name -> name.replace("/cycle", "") + " " + figure(PRIMITIVES, params, Subject.OURS_REDIS.figure(name))
+                        + " vs " + figure(PRIMITIVES, params, Subject.REDISSON.figure(name)))
+                .collect(Collectors.joining(", "))
+                + "; commands: ours " + primitiveCommands(params, Subject.OURS_REDIS) + "; Redisson "
+                + primitiveCommands(params, Subject.REDISSON);
+    }
+
+    /** @return how many times a cycle of the subject ran each command, "NAME n, ..." */
+    private String primitiveCommands(Map<String, String> params, Subject subject) {
+        String commands = results.figures(PRIMITIVES, params, subject.figure(ServerCost.COMMAND_FIGURE)).entrySet().stream()
+                .map(command -> command.getKey() + " " + format(command.getValue(), 1)).collect(Collectors.joining(", "));
+        return commands.isEmpty() ? "–" : commands;
+    }
+
+    /**
      * Adds a row whose goal is ours at most the baseline, by the medians of the measured iterations.
      * A difference no larger than the iterations' own spread (the larger of the two lowest–highest
      * ranges) is not a measurement of it: such a row gives no verdict. Where neither side spreads
@@ -283,6 +329,18 @@ final class Report {
      */
     private void atMost(String item, String measure, Side ours, Side baseline, Optional<String> goal, int decimals,
             String evidence) {
+        byRounds(item, measure, ours, baseline, goal, decimals, evidence, difference -> difference <= 0);
+    }
+
+    /** As {@link #atMost}, but the goal is ours at least the baseline. */
+    private void atLeast(String item, String measure, Side ours, Side baseline, Optional<String> goal, int decimals,
+            String evidence) {
+        byRounds(item, measure, ours, baseline, goal, decimals, evidence, difference -> difference >= 0);
+    }
+
+    /** @param met whether ours' median less the baseline's meets the goal, when outside the spread */
+    private void byRounds(String item, String measure, Side ours, Side baseline, Optional<String> goal, int decimals,
+            String evidence, DoublePredicate met) {
         Optional<Double> mine = median(ours);
         Optional<Double> theirs = median(baseline);
         Optional<Double> difference = mine.flatMap(x -> theirs.map(y -> x - y));
@@ -290,7 +348,7 @@ final class Report {
         boolean resolvable = difference.flatMap(x -> spread.map(most -> most == 0 || Math.abs(x) > most)).orElse(true);
         String signed = difference.map(x -> (x >= 0 ? "+" : "") + format(x, decimals)).orElse("–");
         String ratio = theirs.filter(y -> y != 0).flatMap(y -> mine.map(x -> format(x / y, 2) + "× (" + signed + ")")).orElse(signed);
-        Verdict verdict = goal.isEmpty() || !resolvable ? Verdict.INFO : verdict(difference.map(x -> x <= 0));
+        Verdict verdict = goal.isEmpty() || !resolvable ? Verdict.INFO : verdict(difference.map(met::test));
         String goalText = goal.orElse("no goal") + (goal.isPresent() && !resolvable
                 ? ": no verdict, the difference lies inside the rounds' spread of " + spread.map(x -> format(x, decimals)).orElse("–")
                 : "");

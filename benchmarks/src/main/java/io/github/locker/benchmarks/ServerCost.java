@@ -20,6 +20,8 @@ import java.util.regex.Pattern;
 final class ServerCost {
     /** The prefix of the figures that split the client's CPU by thread group. */
     static final String THREAD_FIGURE = "CPU µs/cycle in ";
+    /** The prefix of the figures {@link #withCommands} adds: how many times a cycle ran a command, by its name. */
+    static final String COMMAND_FIGURE = "per cycle, command ";
     private static final OperatingSystemMXBean OS = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     /** Thread numbers, so a pool's threads add up to one group: "lettuce-nioEventLoop-4-1" → "lettuce-nioEventLoop". */
@@ -50,6 +52,18 @@ final class ServerCost {
 
     /** @return per-cycle figures of {@code cycles} cycles */
     static Map<String, Double> of(Subject subject, int cycles, Cycle cycle) throws Exception {
+        return of(subject, cycles, cycle, false);
+    }
+
+    /**
+     * @return per-cycle figures of {@code cycles} cycles, on Redis with how many times a cycle ran
+     *     each command (those scripts ran named "... in scripts"), {@value #COMMAND_FIGURE} and its name
+     */
+    static Map<String, Double> withCommands(Subject subject, int cycles, Cycle cycle) throws Exception {
+        return of(subject, cycles, cycle, true);
+    }
+
+    private static Map<String, Double> of(Subject subject, int cycles, Cycle cycle, boolean byCommand) throws Exception {
         cycle.run(); // a first cycle on this thread may set things up (a lease): not what a cycle costs
         Map<String, Double> figures = new LinkedHashMap<>();
         if (subject.onRedis()) {
@@ -62,6 +76,9 @@ final class ServerCost {
                 figures.put("round trips/cycle", (double) executed.roundTrips() / cycles);
                 figures.put("commands in scripts/cycle", (double) executed.inScripts() / cycles);
                 figures.put("server exec µs/cycle", (double) executed.roundTripMicros() / cycles);
+                if (byCommand) {
+                    executed.byCommand().forEach((name, count) -> figures.put(COMMAND_FIGURE + name, (double) count / cycles));
+                }
             }
         } else {
             EtcdProbe.Counters before = EtcdProbe.read();

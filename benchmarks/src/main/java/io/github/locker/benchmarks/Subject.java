@@ -33,6 +33,14 @@ enum Subject {
         return label;
     }
 
+    /**
+     * @param measure what a figure measures, with its unit
+     * @return the name of this subject's figure of it, in a benchmark that measures several subjects in one fork
+     */
+    String figure(String measure) {
+        return id + ": " + measure;
+    }
+
     /** @return whether it runs on Redis (else on etcd) */
     boolean onRedis() {
         return this == OURS_REDIS || this == FLOOR_REDIS || this == REDISSON;
