@@ -137,6 +137,8 @@ public interface Locker {
      * @throws LockTimeoutException when the wait time ended first; nothing stays held
      * @throws LockNotAcquiredException when the wait was interrupted, or one attempt found a key held
      * @throws LockBackendException when a backend kept failing; nothing stays held
+     * @throws LockLostException when a key's lease ended while the keys after it were awaited (a
+     *     lease shorter than the wait, with keep-alive off); nothing stays held
      */
     MultiLock lockAll(java.util.Collection<String> keys, LockOptions options);
 

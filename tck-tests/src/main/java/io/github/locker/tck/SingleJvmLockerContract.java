@@ -442,6 +442,27 @@ public abstract class SingleJvmLockerContract {
     }
 
     @Test
+    void lockAllHoldsNothingWhenAnEarlierKeysLeaseEndsWhileALaterKeyIsAwaited() throws Exception {
+        Locker locker = newLocker();
+        Locker other = newLocker();
+        Lock later = other.lock(key + ":b");
+        Future<Boolean> releasedLater = threads.submit(() -> {
+            Thread.sleep(shortLease().multipliedBy(3).toMillis());
+            return later.unlock();
+        });
+        LockOptions shortFixedLease = LockOptions.defaults().withLeaseTime(shortLease()).withKeepAlive(false)
+                .withWaitTime(shortLease().multipliedBy(10));
+
+        assertThatThrownBy(() -> locker.lockAll(List.of(key + ":a", key + ":b"), shortFixedLease))
+                .isInstanceOf(io.github.locker.LockLostException.class)
+                .hasMessageContaining("'" + key + ":a' was lost while lockAll waited").hasMessageContaining("nothing is held");
+        assertThat(releasedLater.get(10, TimeUnit.SECONDS)).isTrue();
+        for (String one : List.of(key + ":a", key + ":b")) {
+            assertThat(other.tryLock(one)).as("%s is free", one).isPresent().get().satisfies(Lock::unlock);
+        }
+    }
+
+    @Test
     void lockAllRefusesBadKeysBeforeTakingAnything() {
         Locker locker = newLocker();
         assertThatThrownBy(() -> locker.lockAll(List.of())).isInstanceOf(IllegalArgumentException.class)

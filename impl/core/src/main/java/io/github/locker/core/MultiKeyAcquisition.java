@@ -1,6 +1,7 @@
 package io.github.locker.core;
 
 import io.github.locker.Lock;
+import io.github.locker.LockLostException;
 import io.github.locker.LockOptions;
 import io.github.locker.Locker;
 import io.github.locker.MultiLock;
@@ -69,7 +70,20 @@ final class MultiKeyAcquisition {
             next = taken.size();
         }
         if (next == keys.size()) {
-            result.complete(new Held(List.copyOf(taken)));
+            List<Lock> all;
+            synchronized (taken) {
+                all = List.copyOf(taken);
+            }
+            Lock lost = all.stream().filter(lock -> !lock.isHeld()).findFirst().orElse(null);
+            if (lost == null) {
+                result.complete(new Held(all));
+            } else {
+                // all or none: a key whose lease ended while the later ones were awaited may be another's by now
+                LockLostException failure = new LockLostException(lost.key(), lost.fencingToken(), "Lock '" + lost.key()
+                        + "' was lost while lockAll waited for the keys after it (its lease ended): nothing is held. "
+                        + "Give the keys a lease longer than the wait, or keep-alive", null);
+                releaseTaken().whenComplete((released, releaseFailure) -> result.completeExceptionally(failure));
+            }
             return;
         }
         CompletableFuture<Lock> step = locker.lockAsync(keys.get(next), optionsLeft()).toCompletableFuture();
