@@ -16,7 +16,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-/** A checked {@code redis.<id>.*} section: where Redis is and how long a command may take. */
+/**
+ * A checked {@code redis.<id>.*} section: where Redis is, how long a command may take, and whether
+ * a Cluster may announce releases on sharded pub/sub.
+ */
 record RedisSettings(String section, List<RedisURI> uris, boolean cluster, Duration commandTimeout, Optional<Path> caFile,
         String address, boolean shardedPubSub) {
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);

@@ -7,7 +7,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
@@ -51,6 +53,8 @@ final class ShardedReleases {
     private final Map<String, Channel> channels = new HashMap<>();
     /** Our own SUNSUBSCRIBEs not yet answered, by channel: their replies are not Redis dropping a channel. */
     private final Map<String, Integer> leaving = new HashMap<>();
+    private final Queue<Runnable> outbox = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean sending = new AtomicBoolean();
 
     /**
      * @param commands the Cluster pub/sub connection's commands, which route by the channel's slot
@@ -212,15 +216,45 @@ final class ShardedReleases {
         CompletableFuture<Long> subscribed = new CompletableFuture<>();
         channel.subscribed = subscribed;
         // timed after the reply arrived, so an attempt sent later surely reaches Redis after the subscription
-        commands.ssubscribe(name).toCompletableFuture().whenCompleteAsync((ok, failure) -> {
+        send(() -> commands.ssubscribe(name).toCompletableFuture().whenCompleteAsync((ok, failure) -> {
             if (failure == null) {
                 subscribed.complete(System.nanoTime());
             } else {
                 LOG.log(Level.FINE, "Could not subscribe to " + name + "; its waiters wait for their holders' lease ends", failure);
                 subscribed.completeExceptionally(failure);
             }
-        }, callbacks);
+        }, callbacks));
         return subscribed;
+    }
+
+    /**
+     * Under the lock: queues a command to Redis. The queue keeps the order decided under the lock
+     * (a channel's SUNSUBSCRIBE before the SSUBSCRIBE that follows it), and sends from the callback
+     * executor: this is called from Lettuce's event loop too (its listener), where a write could wait
+     * for the endpoint's lock.
+     */
+    private void send(Runnable command) {
+        outbox.add(command);
+        callbacks.execute(this::drain);
+    }
+
+    private void drain() {
+        while (sending.compareAndSet(false, true)) {
+            try {
+                for (Runnable next = outbox.poll(); next != null; next = outbox.poll()) {
+                    try {
+                        next.run();
+                    } catch (RuntimeException refused) { // Lettuce fails the future instead; should it not, the next still go
+                        LOG.log(Level.FINE, "A release subscription change was not sent", refused);
+                    }
+                }
+            } finally {
+                sending.set(false);
+            }
+            if (outbox.isEmpty()) {
+                return; // else one was queued after our last poll, while its own drain found us sending
+            }
+        }
     }
 
     /** The local interest in one channel. Guarded by the lock. */
@@ -270,11 +304,11 @@ final class ShardedReleases {
                 }
                 channels.remove(name);
                 leaving.merge(name, 1, Integer::sum);
-                commands.sunsubscribe(name).toCompletableFuture().whenCompleteAsync((ok, failure) -> {
+                send(() -> commands.sunsubscribe(name).toCompletableFuture().whenCompleteAsync((ok, failure) -> {
                     if (failure != null) {
                         unsubscribed(name); // no reply will come: forget that one is due
                     }
-                }, callbacks);
+                }, callbacks));
             } finally {
                 lock.unlock();
             }
