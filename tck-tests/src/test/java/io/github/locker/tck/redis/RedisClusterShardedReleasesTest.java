@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.github.locker.Lock;
 import io.github.locker.LockOptions;
 import io.github.locker.Locker;
+import io.github.locker.tck.Contention;
 import io.github.locker.tck.Nodes;
 import io.github.locker.tck.servers.RedisClusterServer;
 import io.github.locker.tck.servers.ServerProcess;
@@ -14,11 +15,14 @@ import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -42,10 +46,9 @@ class RedisClusterShardedReleasesTest {
     static final RedisClusterServer CLUSTER = new RedisClusterServer();
 
     @RegisterExtension
-    final Nodes nodes = new Nodes("redis", () -> Map.of("uri", CLUSTER.uris(), "timeout", "2s"));
+    final Nodes nodes = new Nodes(new RedisClusterTckBackend(CLUSTER));
     @RegisterExtension
-    final Nodes plainNodes = new Nodes("redis", () -> Map.of("uri", CLUSTER.uris(), "timeout", "2s",
-            "sharded-pubsub", "false"));
+    final Nodes plainNodes = new Nodes("redis", () -> new RedisClusterTckBackend(CLUSTER).plainPubSubSection());
 
     /** Long, so a waiter woken by its holder's lease end rather than the release shows. */
     private static final LockOptions LONG_LEASE = LockOptions.defaults().withLeaseTime(Duration.ofSeconds(30))
@@ -141,6 +144,47 @@ class RedisClusterShardedReleasesTest {
                 allServedMillis);
         assertThat(allServedMillis).as("eight hand-offs of a 30 s lease, each woken by a release").isLessThan(10_000);
         await().atMost(Duration.ofSeconds(5)).until(() -> shardSubscribers(node, key) == 0);
+    }
+
+    @Test
+    void waiterIsWokenByTheReleaseWhicheverNodeServesTheKey() throws Exception {
+        // With plain pub/sub each backend subscribes to the release channel on one node; in a Cluster,
+        // PUBSUB NUMSUB counts only the node's own subscribers. With two backends and three nodes, at
+        // least one node has none: a release there reaches the waiter only if the Cluster forwards it.
+        Locker plainHolder = plainNodes.newLocker();
+        Locker plainWaiter = plainNodes.newLocker();
+        Set<Integer> withoutSubscribers = new HashSet<>();
+        for (ServerProcess node : CLUSTER.nodes()) {
+            String[] numsub = CLUSTER.cli(node, "pubsub", "numsub", "locker:released").split("\\R");
+            if (Integer.parseInt(numsub[numsub.length - 1].trim()) == 0) {
+                withoutSubscribers.add(node.port());
+            }
+        }
+        assertThat(withoutSubscribers).as("nodes no backend subscribed on").isNotEmpty();
+        wakeUpOnEveryNode(plainHolder, plainWaiter, "plain pub/sub", node -> withoutSubscribers.contains(node.port())
+                ? "no subscriber on this node" : "a subscriber on this node");
+        // With sharded pub/sub (the default on Redis 7) the waiter's backend subscribes on the key's node.
+        wakeUpOnEveryNode(nodes.newLocker(), nodes.newLocker(), "sharded pub/sub", node -> "the key's shard");
+    }
+
+    /** One key per node, so a release happens on each: the waiter must be woken by it every time. */
+    private void wakeUpOnEveryNode(Locker holder, Locker waiter, String how, Function<ServerProcess, String> subscribers)
+            throws Exception {
+        Duration lease = Contention.WAKE_UP_LEASE;
+        Set<ServerProcess> covered = new HashSet<>();
+        for (int i = 0; covered.size() < CLUSTER.nodes().size(); i++) {
+            String wakeKey = nodes.key() + ":" + how + ":" + i;
+            ServerProcess node = CLUSTER.nodeServing(lockKeyOf(wakeKey));
+            if (!covered.add(node)) {
+                continue;
+            }
+            long wokeAfterMillis = Contention.wakeUpAfterRelease(holder, waiter, wakeKey, nodes.threads());
+
+            System.out.printf("%s: %s, key on 127.0.0.1:%d (%s), waiter acquired %d ms after the release%n",
+                    getClass().getSimpleName(), how, node.port(), subscribers.apply(node), wokeAfterMillis);
+            assertThat(wokeAfterMillis).as("%s: woken by the release on 127.0.0.1:%d, long before the %s lease would end",
+                    how, node.port(), lease).isLessThan(lease.toMillis() / 10);
+        }
     }
 
     @Test
