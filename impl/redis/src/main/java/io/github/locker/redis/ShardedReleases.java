@@ -302,7 +302,7 @@ final class ShardedReleases {
                 if (--channel.interested > 0) {
                     return;
                 }
-                channels.remove(name);
+                channels.remove(name, channel);
                 leaving.merge(name, 1, Integer::sum);
                 send(() -> commands.sunsubscribe(name).toCompletableFuture().whenCompleteAsync((ok, failure) -> {
                     if (failure != null) {

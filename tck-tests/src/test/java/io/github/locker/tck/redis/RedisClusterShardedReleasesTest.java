@@ -211,6 +211,8 @@ class RedisClusterShardedReleasesTest {
         System.out.printf("%s: slot moved from 127.0.0.1:%d to 127.0.0.1:%d; waiter acquired %d ms after the release%n",
                 getClass().getSimpleName(), source.port(), target.port(), wokenAfterMillis);
         assertThat(wokenAfterMillis).as("woken by the release on the new node, not at the 30 s lease end").isLessThan(3000);
+        await().atMost(Duration.ofSeconds(5)).until(() -> shardSubscribers(target, key) == 0);
+        assertThat(shardSubscribers(source, key)).isZero();
         assertThat(taken.unlock()).isTrue();
     }
 
