@@ -123,10 +123,11 @@ final class HoldKeys {
     /**
      * @param owner the hold's owner token
      * @param channel the release channel
+     * @param publish {@code PUBLISH} or {@code SPUBLISH}, what announces on it
      * @return the release script's ARGV
      */
-    String[] releaseArguments(String owner, String channel) {
-        return releaseMode == null ? new String[] {owner, channel} : new String[] {owner, channel, releaseMode};
+    String[] releaseArguments(String owner, String channel, String publish) {
+        return releaseMode == null ? new String[] {owner, channel, publish} : new String[] {owner, channel, releaseMode, publish};
     }
 
     /** @return {@link RedisScript#STOP_WAITING}'s KEYS: the waiters set, and an exclusive acquisition's writer marks */

@@ -54,7 +54,11 @@ import java.util.logging.Logger;
  */
 final class RedisBackend implements LockerBackend {
     private static final Logger LOG = Logger.getLogger(RedisBackend.class.getName());
-    /** Releases are announced on one channel per backend; the message is the lock key (a semaphore's: its holders set). */
+    /**
+     * Releases are announced on this channel, or on Cluster with sharded pub/sub on one channel per
+     * key starting with it ({@link ShardedReleases}); the message is the lock key (a semaphore's: its
+     * holders set).
+     */
     static final String RELEASE_CHANNEL = "locker:released";
 
     private final RedisSettings settings;
@@ -64,6 +68,8 @@ final class RedisBackend implements LockerBackend {
     private final RedisScriptingAsyncCommands<String, String> commands;
     private final StatefulRedisPubSubConnection<String, String> releases;
     private final ReleaseWaiters waiters = new ReleaseWaiters();
+    /** The per-key subscriptions on a Cluster with sharded pub/sub; null where releases use plain PUBLISH. */
+    private final ShardedReleases sharded;
     private final ScheduledExecutorService keepAlive;
     private final RenewalBatch renewals;
     private final DriverRuntime runtime = new DriverRuntime("locker-redis");
@@ -79,13 +85,14 @@ final class RedisBackend implements LockerBackend {
 
     private RedisBackend(RedisSettings settings, ClientResources resources, AbstractRedisClient client,
             StatefulConnection<String, String> connection, RedisScriptingAsyncCommands<String, String> commands,
-            StatefulRedisPubSubConnection<String, String> releases) {
+            StatefulRedisPubSubConnection<String, String> releases, boolean sharded) {
         this.settings = settings;
         this.resources = resources;
         this.client = client;
         this.connection = connection;
         this.commands = commands;
         this.releases = releases;
+        this.sharded = sharded ? new ShardedReleases(releases.async(), waiters, runtime.callbacks()) : null;
         ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, BackendReplies.daemonThreads("locker-redis-keepalive"));
         scheduler.setRemoveOnCancelPolicy(true);
         this.keepAlive = scheduler;
@@ -115,7 +122,7 @@ final class RedisBackend implements LockerBackend {
                         .socketOptions(socket).sslOptions(ssl).timeoutOptions(timeouts).build());
                 StatefulRedisClusterConnection<String, String> commands = cluster.connect(StringCodec.UTF8);
                 backend = new RedisBackend(settings, resources, cluster, commands, commands.async(),
-                        cluster.connectPubSub(StringCodec.UTF8));
+                        cluster.connectPubSub(StringCodec.UTF8), ShardedReleases.usable(commands, settings));
             } else {
                 RedisClient standalone = RedisClient.create(resources);
                 client = standalone;
@@ -123,8 +130,9 @@ final class RedisBackend implements LockerBackend {
                         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                         .socketOptions(socket).sslOptions(ssl).timeoutOptions(timeouts).build());
                 var commands = standalone.connect(StringCodec.UTF8, settings.uris().get(0));
+                // one node (or one master) receives every release: sharded pub/sub would bring nothing
                 backend = new RedisBackend(settings, resources, standalone, commands, commands.async(),
-                        standalone.connectPubSub(StringCodec.UTF8, settings.uris().get(0)));
+                        standalone.connectPubSub(StringCodec.UTF8, settings.uris().get(0)), false);
             }
             backend.listenForReleases();
             return backend;
@@ -166,13 +174,29 @@ final class RedisBackend implements LockerBackend {
             public void message(String channel, String lockKey) {
                 waiters.released(lockKey);
             }
+
+            @Override
+            public void smessage(String shardChannel, String lockKey) {
+                waiters.released(lockKey);
+            }
+
+            @Override
+            public void sunsubscribed(String shardChannel, long count) {
+                if (sharded != null) {
+                    sharded.unsubscribed(shardChannel);
+                }
+            }
         });
+        // with sharded pub/sub too: releases by lockers of earlier versions on the same Cluster still wake ours
         releases.sync().subscribe(RELEASE_CHANNEL);
         client.addListener(new RedisConnectionStateListener() {
             @Override
             public void onRedisConnected(RedisChannelHandler<?, ?> channel, SocketAddress address) {
                 if (disconnected.getAndSet(false)) {
                     LOG.log(Level.INFO, "Reconnected to {0}", settings.address());
+                }
+                if (sharded != null) {
+                    sharded.resubscribeAll();
                 }
                 waiters.wakeAll();
             }
@@ -214,6 +238,16 @@ final class RedisBackend implements LockerBackend {
 
     ReleaseWaiters waiters() {
         return waiters;
+    }
+
+    /**
+     * An acquisition starts waiting for releases of {@code waitKey}.
+     *
+     * @return its subscription to the key's channel, to leave when it stops waiting; null where one
+     *     subscription hears every release
+     */
+    ShardedReleases.Interest listen(String waitKey) {
+        return sharded == null ? null : sharded.join(waitKey);
     }
 
     Duration commandTimeout() {
@@ -265,7 +299,8 @@ final class RedisBackend implements LockerBackend {
      * @return 1 when the hold was ours, 0 when not
      */
     CompletableFuture<Long> release(HoldKeys hold, String owner) {
-        return run(hold.release(), hold.releaseKeys(), hold.releaseArguments(owner, RELEASE_CHANNEL));
+        return run(hold.release(), hold.releaseKeys(),
+                hold.releaseArguments(owner, releaseChannelOf(hold.waitKey()), publishCommand()));
     }
 
     /**
@@ -273,7 +308,18 @@ final class RedisBackend implements LockerBackend {
      * one's writer mark out of the writers set), without waiting for the answer.
      */
     void stopWaiting(HoldKeys hold, String owner) {
-        run(RedisScript.STOP_WAITING, hold.stopWaitingKeys(), owner, RELEASE_CHANNEL, hold.waitKey());
+        run(RedisScript.STOP_WAITING, hold.stopWaitingKeys(), owner, releaseChannelOf(hold.waitKey()), hold.waitKey(),
+                publishCommand());
+    }
+
+    /** @return the channel the release scripts announce a release of {@code waitKey} on */
+    private String releaseChannelOf(String waitKey) {
+        return sharded == null ? RELEASE_CHANNEL : ShardedReleases.channelOf(waitKey);
+    }
+
+    /** @return the release scripts' last argument: how they announce */
+    private String publishCommand() {
+        return sharded == null ? ShardedReleases.PLAIN_PUBLISH : ShardedReleases.SHARDED_PUBLISH;
     }
 
     /**

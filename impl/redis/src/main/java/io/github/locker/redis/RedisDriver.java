@@ -14,7 +14,10 @@ import java.util.List;
  *   <li>{@code cluster}: {@code true} to treat a single URI as a Cluster seed;</li>
  *   <li>{@code username}, {@code password}: ACL credentials, overriding those in the URI; never logged;</li>
  *   <li>{@code tls.ca-file}: with {@code rediss://}, the PEM CA to verify the server with (default: the JDK's);</li>
- *   <li>{@code timeout}: how long one command may take (default 5s).</li>
+ *   <li>{@code timeout}: how long one command may take (default 5s);</li>
+ *   <li>{@code sharded-pubsub}: on a Cluster of Redis 7 or later, announce releases with {@code SPUBLISH} to the
+ *       key's shard only (default {@code true}); {@code false} keeps {@code PUBLISH}, which the Cluster sends to
+ *       every node.</li>
  * </ul>
  * It ships in {@code io.github.locker:locker-redis}, which brings Lettuce.
  */

@@ -85,6 +85,11 @@ final class RedisLockEngine implements LockEngine {
         private volatile CompletableFuture<Void> released;
         private volatile Future<?> holderLeaseEnd;
         private volatile boolean attemptInFlight;
+        /**
+         * On a Cluster with sharded pub/sub: the subscription to the key's release channel, taken at the
+         * first failed attempt (so an uncontended acquisition subscribes to nothing) and left at the end.
+         */
+        private volatile ShardedReleases.Interest listening;
 
         Acquisition(String key, LockOptions options, Deadline deadline, AcquisitionListener listener) {
             this.key = key;
@@ -98,6 +103,7 @@ final class RedisLockEngine implements LockEngine {
             // the caller giving up (or the end below) stops the wait and leaves the waiters set
             result.whenComplete((lease, failure) -> {
                 stopWaiting();
+                stopListening();
                 if (!attemptInFlight) {
                     leaveWaitersSet(lease);
                 } // else the attempt's answer leaves it: sent now, the removal could overtake a resent script
@@ -160,8 +166,47 @@ final class RedisLockEngine implements LockEngine {
                 result.complete(null);
                 return;
             }
-            // on the client's event loop: the wait (a timer, the waiters' registry) is set up on ours
-            backend.runtime().callbacks().execute(() -> waitForRelease(reply.get(1), wakeUp));
+            // on the client's event loop: the wait (a timer, the waiters' registry, a subscription) is set up on ours
+            backend.runtime().callbacks().execute(() -> {
+                waitForRelease(reply.get(1), wakeUp);
+                CompletableFuture<Long> subscribed = subscribedAt();
+                if (subscribed != null) {
+                    // The attempt may have reached Redis before the subscription, and a release published in
+                    // between: then once subscribed we wake ourselves to try again, not sleep to the lease end.
+                    // A subscription that fails leaves the wait to its timer.
+                    subscribed.thenAccept(at -> {
+                        if (at - sentAt >= 0) {
+                            wakeUp.complete(null);
+                        }
+                    });
+                }
+            });
+        }
+
+        /**
+         * @return on a Cluster with sharded pub/sub, when the subscription to the key's channel was
+         *     confirmed (subscribing at the first call); else null: one subscription hears every release
+         */
+        private CompletableFuture<Long> subscribedAt() {
+            ShardedReleases.Interest interest = listening;
+            if (interest == null) {
+                interest = backend.listen(hold.waitKey());
+                if (interest == null) {
+                    return null;
+                }
+                listening = interest;
+                if (result.isDone()) {
+                    stopListening(); // ended while we subscribed: its end may not have seen the interest
+                }
+            }
+            return interest.confirmedAt();
+        }
+
+        private void stopListening() {
+            ShardedReleases.Interest interest = listening;
+            if (interest != null) {
+                interest.leave();
+            }
         }
 
         /** @return the refusal of a permit whose count disagrees with that of the semaphore's holders */

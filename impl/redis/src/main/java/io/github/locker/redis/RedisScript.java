@@ -132,15 +132,15 @@ enum RedisScript {
             return {0, ttl}
             """),
     /**
-     * KEYS: lock, waiters. ARGV: owner, channel. Deletes only our own lock, and wakes its waiters:
-     * it publishes only while the waiters set exists (an empty set does not), so a lock nobody waits
-     * for sends no message to every node's subscription.
+     * KEYS: lock, waiters. ARGV: owner, channel, publish command. Deletes only our own lock, and
+     * wakes its waiters: it publishes only while the waiters set exists (an empty set does not), so a
+     * lock nobody waits for sends no message.
      */
     RELEASE(ScriptOutputType.INTEGER, """
             if redis.call('GET', KEYS[1]) == ARGV[1] then
               redis.call('DEL', KEYS[1])
               if redis.call('EXISTS', KEYS[2]) == 1 then
-                redis.call('PUBLISH', ARGV[2], KEYS[1])
+            """ + Lua.announce("ARGV[2]", "KEYS[1]") + """
               end
               return 1
             end
@@ -149,13 +149,13 @@ enum RedisScript {
     /**
      * KEYS: the holders set (readers of a lock, or holders of a semaphore), the key that lives as
      * long as it (the lock key, or the semaphore's count), waiters. ARGV: owner, channel, {@code 1}
-     * for a share of a lock or {@code 0} for a permit. Takes our entry out of the holders set;
+     * for a share of a lock or {@code 0} for a permit, publish command. Takes our entry out of the holders set;
      * returns 1 when it was ours and its lease had not ended, else 0. With the last holder gone the
      * other key is deleted (a lock key only while it marks shared holders), else both move to the
      * last remaining lease end. Wakes waiters (a lock's message is the lock key, a semaphore's its
      * holders set) when the last reader leaves a lock, or whenever a permit comes free.
      */
-    RELEASE_HELD(ScriptOutputType.INTEGER, """
+    RELEASE_HELD(ScriptOutputType.INTEGER, ("""
             local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
             if not score then
               return 0
@@ -178,16 +178,16 @@ enum RedisScript {
               end
             end
             if (#last == 0 or not shared) and redis.call('EXISTS', KEYS[3]) == 1 then
-              redis.call('PUBLISH', ARGV[2], shared and KEYS[2] or KEYS[1])
+            """ + Lua.announce("ARGV[2]", "shared and KEYS[2] or KEYS[1]") + """
             end
             if tonumber(score) > now then
               return 1
             end
             return 0
-            """.formatted(HoldKeys.SHARED_HOLDER)),
+            """).formatted(HoldKeys.SHARED_HOLDER)),
     /**
      * KEYS: waiters, and for an exclusive acquisition its lock's writers set. ARGV: owner, channel,
-     * the key the waiters wait on. A waiter stops waiting without the lock (wait time over,
+     * the key the waiters wait on, publish command. A waiter stops waiting without the lock (wait time over,
      * interrupted, failed); returns 1 when it was in the waiters set. Taking out the last writer mark
      * lets readers in, so then the remaining waiters are woken at once rather than at the holder's
      * lease end.
@@ -196,7 +196,7 @@ enum RedisScript {
             local left = redis.call('SREM', KEYS[1], ARGV[1])
             if KEYS[2] and redis.call('ZREM', KEYS[2], ARGV[1]) == 1
                 and redis.call('EXISTS', KEYS[2]) == 0 and redis.call('EXISTS', KEYS[1]) == 1 then
-              redis.call('PUBLISH', ARGV[2], ARGV[3])
+            """ + Lua.announce("ARGV[2]", "ARGV[3]") + """
             end
             return left
             """),
@@ -249,6 +249,19 @@ enum RedisScript {
                 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
                 """;
         private Lua() {
+        }
+
+        /**
+         * @param channel the channel, as a Lua expression
+         * @param message the message, as a Lua expression
+         * @return Lua that announces a release with the script's last ARGV: {@code SPUBLISH} on a Cluster
+         *     with sharded pub/sub (the channel then shares the script's keys' slot, as Redis requires),
+         *     else {@code PUBLISH}
+         */
+        static String announce(String channel, String message) {
+            return """
+                    redis.call(ARGV[#ARGV] == 'SPUBLISH' and 'SPUBLISH' or 'PUBLISH', %s, %s)
+                    """.formatted(channel, message);
         }
 
         /**

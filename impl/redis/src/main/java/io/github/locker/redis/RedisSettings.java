@@ -16,14 +16,18 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-/** A checked {@code redis.<id>.*} section: where Redis is and how long a command may take. */
+/**
+ * A checked {@code redis.<id>.*} section: where Redis is, how long a command may take, and whether
+ * a Cluster may announce releases on sharded pub/sub.
+ */
 record RedisSettings(String section, List<RedisURI> uris, boolean cluster, Duration commandTimeout, Optional<Path> caFile,
-        String address) {
+        String address, boolean shardedPubSub) {
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
 
     private static final List<String> SCHEMES = List.of("redis", "rediss", "redis-sentinel", "rediss-sentinel");
     /** The names a {@code redis.<id>.*} section takes. */
-    static final Set<String> SETTINGS = Set.of("uri", "cluster", "username", "password", "tls.ca-file", "timeout");
+    static final Set<String> SETTINGS = Set.of("uri", "cluster", "username", "password", "tls.ca-file", "timeout",
+            "sharded-pubsub");
 
     static List<String> problems(BackendConfig config) {
         return SettingNames.problemsOf(config, SETTINGS, RedisSettings::parse);
@@ -58,7 +62,11 @@ record RedisSettings(String section, List<RedisURI> uris, boolean cluster, Durat
             throw new IllegalArgumentException("'" + config.section() + ".tls.ca-file' names a file that cannot be read: "
                     + caFile.get());
         }
-        return new RedisSettings(config.section(), List.copyOf(uris), cluster, timeout, caFile, describe(uris, cluster));
+        // on by default: it only takes effect on a Cluster of Redis 7 or later (RedisBackend checks the version)
+        boolean shardedPubSub = config.get("sharded-pubsub")
+                .map(text -> strictBoolean(text, config.section() + ".sharded-pubsub")).orElse(true);
+        return new RedisSettings(config.section(), List.copyOf(uris), cluster, timeout, caFile, describe(uris, cluster),
+                shardedPubSub);
     }
 
     private static boolean strictBoolean(String text, String property) {

@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
  * The acquisitions of one backend waiting for a lock (or a semaphore's permit) to be released, by
@@ -65,9 +66,19 @@ final class ReleaseWaiters {
 
     /** After a reconnection messages may have been missed: everyone tries again. */
     void wakeAll() {
+        wakeWhere(lockKey -> true);
+    }
+
+    /**
+     * Messages for some keys may have been missed (their sharded subscription was dropped and is
+     * back): their waiters try again.
+     *
+     * @param missed which keys' waiters
+     */
+    void wakeWhere(Predicate<String> missed) {
         List<CompletableFuture<Void>> everyone = new ArrayList<>();
         for (ConcurrentHashMap<String, LinkedHashSet<CompletableFuture<Void>>> waiters : List.of(byLockKey, sharedByLockKey)) {
-            waiters.keySet().forEach(lockKey -> waiters.computeIfPresent(lockKey, (key, waiting) -> {
+            waiters.keySet().stream().filter(missed).forEach(lockKey -> waiters.computeIfPresent(lockKey, (key, waiting) -> {
                 everyone.addAll(waiting);
                 return waiting;
             }));

@@ -44,6 +44,18 @@ class RedisDriverConfigTest {
                 .containsExactly("'redis.main.cluster' must be true or false, was 'yes'");
     }
 
+    @Test
+    void shardedPubSubIsOnByDefaultAndTakesOnlyTrueOrFalse() {
+        assertThat(RedisSettings.parse(section(Map.of("uri", "redis://a:7000,redis://b:7001"))).shardedPubSub()).isTrue();
+        assertThat(RedisSettings.parse(section(Map.of("uri", "redis://a:7000,redis://b:7001", "sharded-pubsub", "FALSE")))
+                .shardedPubSub()).isFalse();
+        assertThat(driver.check(section(Map.of("uri", "redis://a:7000,redis://b:7001", "sharded-pubsub", "off"))))
+                .containsExactly("'redis.main.sharded-pubsub' must be true or false, was 'off'");
+        assertThat(driver.check(section(Map.of("uri", "redis://a:7000", "sharded-pubsb", "false"))))
+                .containsExactly("'redis.main.sharded-pubsb' is not a setting of redis.main: did you mean "
+                        + "'redis.main.sharded-pubsub'?");
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "redis://host:99999 | has the port '99999', which is not a number from 1 to 65535",

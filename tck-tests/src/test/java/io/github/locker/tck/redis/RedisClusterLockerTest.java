@@ -18,7 +18,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,7 +27,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The Redis driver on a real three-master Redis Cluster: each lock lives on the node serving its
- * key's slot, the fence key next to it, and releases reach waiters whichever node they subscribed on.
+ * key's slot, the fence key next to it ({@link RedisClusterShardedReleasesTest}: how releases reach waiters).
  * Not the whole {@link io.github.locker.tck.LockerContract}: its fault tests stop "the" server,
  * and a cluster without replicas does not survive losing a master.
  */
@@ -38,7 +37,7 @@ class RedisClusterLockerTest {
     static final RedisClusterServer CLUSTER = new RedisClusterServer();
 
     @RegisterExtension
-    final Nodes nodes = new Nodes("redis", () -> Map.of("uri", CLUSTER.uris(), "timeout", "2s"));
+    final Nodes nodes = new Nodes(new RedisClusterTckBackend(CLUSTER));
 
     private static final String PREFIX = Nodes.PREFIX;
 
@@ -119,40 +118,6 @@ class RedisClusterLockerTest {
             try (Lock again = other.tryLock(spreadKey).orElseThrow()) {
                 assertThat(again.fencingToken()).as("the second lock of '%s'", spreadKey).isEqualTo(2L);
             }
-        }
-    }
-
-    @Test
-    void waiterIsWokenByTheReleaseWhicheverNodeServesTheKey() throws Exception {
-        Locker holder = nodes.newLocker();
-        Locker waiter = nodes.newLocker();
-        Duration lease = Contention.WAKE_UP_LEASE;
-        // Each backend subscribes to the release channel on one node; in a Cluster, PUBSUB NUMSUB
-        // counts only the node's own subscribers. With two backends and three nodes, at least one
-        // node has none: a release there reaches the waiter only if the Cluster forwards it.
-        Set<Integer> withoutSubscribers = new HashSet<>();
-        for (ServerProcess node : CLUSTER.nodes()) {
-            String[] numsub = CLUSTER.cli(node, "pubsub", "numsub", "locker:released").split("\\R");
-            if (Integer.parseInt(numsub[numsub.length - 1].trim()) == 0) {
-                withoutSubscribers.add(node.port());
-            }
-        }
-        assertThat(withoutSubscribers).as("nodes no backend subscribed on").isNotEmpty();
-        // One key per node, so one of them is released on a node without subscribers.
-        Set<ServerProcess> covered = new HashSet<>();
-        for (int i = 0; covered.size() < CLUSTER.nodes().size(); i++) {
-            String wakeKey = key + ":" + i;
-            ServerProcess node = CLUSTER.nodeServing(lockKeyOf(wakeKey));
-            if (!covered.add(node)) {
-                continue;
-            }
-            long wokeAfterMillis = Contention.wakeUpAfterRelease(holder, waiter, wakeKey, nodes.threads());
-
-            System.out.printf("%s: key on 127.0.0.1:%d (%s), waiter acquired %d ms after the release%n",
-                    getClass().getSimpleName(), node.port(), withoutSubscribers.contains(node.port())
-                            ? "no subscriber on this node" : "a subscriber on this node", wokeAfterMillis);
-            assertThat(wokeAfterMillis).as("woken by the release on 127.0.0.1:%d, long before the %s lease would end",
-                    node.port(), lease).isLessThan(lease.toMillis() / 10);
         }
     }
 

@@ -3,6 +3,7 @@ package io.github.locker.tck.redis;
 import io.github.locker.tck.TckBackend;
 import io.github.locker.tck.servers.RedisClusterServer;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -26,6 +27,16 @@ final class RedisClusterTckBackend implements TckBackend {
     @Override
     public Map<String, String> section() {
         return Map.of("uri", cluster.uris(), "timeout", "2s");
+    }
+
+    /**
+     * @return a section on the cluster whose releases use {@code PUBLISH}, which the Cluster forwards
+     *     to every node, as before Redis 7 ({@code sharded-pubsub=false})
+     */
+    Map<String, String> plainPubSubSection() {
+        Map<String, String> section = new HashMap<>(section());
+        section.put("sharded-pubsub", "false");
+        return section;
     }
 
     @Override

@@ -1,0 +1,317 @@
+package io.github.locker.redis;
+
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import io.lettuce.core.pubsub.api.async.RedisPubSubAsyncCommands;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Release messages on Redis Cluster's sharded pub/sub (Redis 7): a release {@code SPUBLISH}es on a
+ * channel of its key's hash slot, which Redis delivers within that slot's shard only, where a plain
+ * {@code PUBLISH} crosses the cluster bus to every node. The channel, {@code locker:released:{<key>}},
+ * carries the lock key's hash tag: a script may only publish on a channel of its own keys' node.
+ *
+ * <p>A backend subscribes to a key's channel while some local acquisition waits for that key, from
+ * its first failed attempt until it ends; the last one to go unsubscribes. Lettuce's cluster pub/sub
+ * connection sends {@code SSUBSCRIBE} to the node of the channel's slot (following {@code MOVED}) and
+ * hands its messages to the backend's one listener.
+ *
+ * <p>The race between subscribing and the release: a waiter's failed attempt joins the key's
+ * waiters set, so the next release publishes, but it may publish before the subscription is
+ * confirmed. So a waiter whose failed attempt was sent before its channel's {@code SSUBSCRIBE} was
+ * confirmed tries once more right after the confirmation ({@link #confirmedAt}); from then on a
+ * release reaches it. When Redis drops a subscription itself (its slot moved to another node: the
+ * old node pushes {@code sunsubscribe}) or a connection comes back (Lettuce resubscribes a node's
+ * channels in one {@code SSUBSCRIBE}, which Redis refuses when they span slots), the channel is
+ * subscribed again, one channel a command, and its waiters try again once that is confirmed. A
+ * message missed anyway only delays a waiter until its holder's lease end.
+ */
+final class ShardedReleases {
+    private static final Logger LOG = Logger.getLogger(ShardedReleases.class.getName());
+    /** The first Redis with {@code SPUBLISH}/{@code SSUBSCRIBE}. */
+    static final int FIRST_VERSION = 7;
+    /** What a release script publishes with, its last argument; {@link #PLAIN_PUBLISH} elsewhere. */
+    static final String SHARDED_PUBLISH = "SPUBLISH";
+    static final String PLAIN_PUBLISH = "PUBLISH";
+
+    private final RedisPubSubAsyncCommands<String, String> commands;
+    private final ReleaseWaiters waiters;
+    private final Executor callbacks;
+    /** Guards both maps, and orders each channel's SSUBSCRIBE and SUNSUBSCRIBE as they were decided. */
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Map<String, Channel> channels = new HashMap<>();
+    /** Our own SUNSUBSCRIBEs not yet answered, by channel: their replies are not Redis dropping a channel. */
+    private final Map<String, Integer> leaving = new HashMap<>();
+    private final Queue<Runnable> outbox = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean sending = new AtomicBoolean();
+
+    /**
+     * @param commands the Cluster pub/sub connection's commands, which route by the channel's slot
+     * @param waiters the backend's waiters, woken when a subscription was dropped and is back
+     * @param callbacks where replies are handled, off Lettuce's event loop
+     */
+    ShardedReleases(RedisPubSubAsyncCommands<String, String> commands, ReleaseWaiters waiters, Executor callbacks) {
+        this.commands = commands;
+        this.waiters = waiters;
+        this.callbacks = callbacks;
+    }
+
+    /**
+     * @param waitKey a key waiters wait on ({@link HoldKeys#waitKey()}): {@code <prefix>{<key>}...}, whose
+     *     first braces are its hash tag (the prefix has none, the key's own are escaped, and it is not blank)
+     * @return the channel its releases are announced on, in its hash slot
+     */
+    static String channelOf(String waitKey) {
+        int open = waitKey.indexOf('{');
+        return RedisBackend.RELEASE_CHANNEL + ":" + waitKey.substring(open, waitKey.indexOf('}', open) + 1);
+    }
+
+    /**
+     * Whether every node of the Cluster has sharded pub/sub, asked once at connection; says which
+     * way releases go, once for the backend.
+     *
+     * @param connection the backend's command connection
+     * @param settings its section
+     * @return true when releases may use {@code SPUBLISH}
+     */
+    static boolean usable(StatefulRedisClusterConnection<String, String> connection, RedisSettings settings) {
+        String plain = "Releases on {0} wake waiters with PUBLISH, which the Cluster sends to every node: {1}";
+        if (!settings.shardedPubSub()) {
+            LOG.log(Level.INFO, plain, new Object[] {settings.address(), settings.section() + ".sharded-pubsub is false"});
+            return false;
+        }
+        Optional<String> without = withoutShardedPubSub(connection);
+        if (without.isPresent()) {
+            LOG.log(Level.WARNING, plain, new Object[] {settings.address(), without.get()
+                    + "; sharded pub/sub (SPUBLISH to the key's shard only) needs Redis " + FIRST_VERSION + " on every node"});
+            return false;
+        }
+        LOG.log(Level.INFO, "Releases on {0} wake waiters with SPUBLISH on the key''s shard only (sharded pub/sub)",
+                settings.address());
+        return true;
+    }
+
+    /** @return why some node cannot take sharded pub/sub, or empty when all can */
+    private static Optional<String> withoutShardedPubSub(StatefulRedisClusterConnection<String, String> connection) {
+        for (RedisClusterNode node : connection.getPartitions()) {
+            String where = node.getUri().getHost() + ":" + node.getUri().getPort();
+            String info;
+            try {
+                // at connection, on the caller's thread, before any lock is taken through it
+                info = connection.getConnection(node.getNodeId()).sync().info("server");
+            } catch (RuntimeException unanswered) {
+                return Optional.of("the Redis version of " + where + " is unknown (" + unanswered.getMessage() + ")");
+            }
+            Optional<String> version = versionIn(info);
+            if (version.isEmpty() || majorOf(version.get()) < FIRST_VERSION) {
+                return Optional.of(where + " runs Redis " + version.orElse("of an unknown version"));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * @param info an {@code INFO server} reply
+     * @return its {@code redis_version}, e.g. {@code 7.0.15}
+     */
+    static Optional<String> versionIn(String info) {
+        return info.lines().filter(line -> line.startsWith("redis_version:"))
+                .map(line -> line.substring("redis_version:".length()).trim()).findFirst();
+    }
+
+    /** @return the major version of {@code 7.0.15} and the like, or -1 when it does not start with a number */
+    static int majorOf(String version) {
+        List<String> parts = List.of(version.split("\\."));
+        try {
+            return Integer.parseInt(parts.get(0));
+        } catch (NumberFormatException notANumber) {
+            return -1;
+        }
+    }
+
+    /**
+     * An acquisition starts waiting on {@code waitKey}: subscribes to its channel unless another
+     * local waiter already did.
+     *
+     * @return its interest, to {@link Interest#leave() leave} when it stops waiting
+     */
+    Interest join(String waitKey) {
+        String name = channelOf(waitKey);
+        lock.lock();
+        try {
+            Channel channel = channels.computeIfAbsent(name, absent -> new Channel());
+            channel.interested++;
+            if (channel.subscribed == null) {
+                subscribe(name, channel);
+            }
+            return new Interest(name, channel);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Redis told us a channel is no longer subscribed: the reply to our own {@code SUNSUBSCRIBE},
+     * or a push when the channel's slot left the node. In the second case, while someone waits on it,
+     * subscribes again (Lettuce routes it to the slot's new node) and wakes its waiters once done.
+     */
+    void unsubscribed(String name) {
+        lock.lock();
+        try {
+            Integer ours = leaving.get(name);
+            if (ours != null) {
+                if (ours == 1) {
+                    leaving.remove(name);
+                } else {
+                    leaving.put(name, ours - 1);
+                }
+                return;
+            }
+            Channel channel = channels.get(name);
+            if (channel != null) {
+                LOG.log(Level.FINE, "Redis dropped the subscription to {0} (its slot moved); subscribing again", name);
+                resubscribe(name, channel);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * A connection came back: Lettuce's own resubscription of a node's channels fails when they span
+     * slots, so every channel someone waits on is subscribed again, one a command (subscribing twice
+     * is harmless), and their waiters woken once that is done. Channels still being subscribed are left.
+     */
+    void resubscribeAll() {
+        lock.lock();
+        try {
+            channels.forEach((name, channel) -> {
+                if (channel.subscribed.isDone()) {
+                    resubscribe(name, channel);
+                }
+            });
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Under the lock. */
+    private void resubscribe(String name, Channel channel) {
+        subscribe(name, channel).whenComplete((at, failure) -> waiters.wakeWhere(waitKey -> channelOf(waitKey).equals(name)));
+    }
+
+    /** Under the lock: sends {@code SSUBSCRIBE}, whose confirmation becomes the channel's. */
+    private CompletableFuture<Long> subscribe(String name, Channel channel) {
+        CompletableFuture<Long> subscribed = new CompletableFuture<>();
+        channel.subscribed = subscribed;
+        // timed after the reply arrived, so an attempt sent later surely reaches Redis after the subscription
+        send(() -> commands.ssubscribe(name).toCompletableFuture().whenCompleteAsync((ok, failure) -> {
+            if (failure == null) {
+                subscribed.complete(System.nanoTime());
+            } else {
+                LOG.log(Level.FINE, "Could not subscribe to " + name + "; its waiters wait for their holders' lease ends", failure);
+                subscribed.completeExceptionally(failure);
+            }
+        }, callbacks));
+        return subscribed;
+    }
+
+    /**
+     * Under the lock: queues a command to Redis. The queue keeps the order decided under the lock
+     * (a channel's SUNSUBSCRIBE before the SSUBSCRIBE that follows it), and sends from the callback
+     * executor: this is called from Lettuce's event loop too (its listener), where a write could wait
+     * for the endpoint's lock.
+     */
+    private void send(Runnable command) {
+        outbox.add(command);
+        callbacks.execute(this::drain);
+    }
+
+    private void drain() {
+        while (sending.compareAndSet(false, true)) {
+            try {
+                for (Runnable next = outbox.poll(); next != null; next = outbox.poll()) {
+                    try {
+                        next.run();
+                    } catch (RuntimeException refused) { // Lettuce fails the future instead; should it not, the next still go
+                        LOG.log(Level.FINE, "A release subscription change was not sent", refused);
+                    }
+                }
+            } finally {
+                sending.set(false);
+            }
+            if (outbox.isEmpty()) {
+                return; // else one was queued after our last poll, while its own drain found us sending
+            }
+        }
+    }
+
+    /** The local interest in one channel. Guarded by the lock. */
+    private static final class Channel {
+        int interested;
+        /** Completes with the {@code nanoTime} after Redis confirmed the current subscription, or fails. */
+        CompletableFuture<Long> subscribed;
+    }
+
+    /** One acquisition's interest in its key's channel. */
+    final class Interest {
+        private final String name;
+        private final Channel channel;
+        private final AtomicBoolean left = new AtomicBoolean();
+
+        private Interest(String name, Channel channel) {
+            this.name = name;
+            this.channel = channel;
+        }
+
+        /**
+         * @return completes with the {@code nanoTime} after which an attempt sent is sure to be followed
+         *     by its release's message; a subscription that failed is tried again, and this fails if it
+         *     fails again
+         */
+        CompletableFuture<Long> confirmedAt() {
+            lock.lock();
+            try {
+                if (channel.subscribed.isCompletedExceptionally() && !left.get()) {
+                    subscribe(name, channel);
+                }
+                return channel.subscribed;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /** The acquisition stopped waiting (once is enough; more are ignored): the last one unsubscribes. */
+        void leave() {
+            if (!left.compareAndSet(false, true)) {
+                return;
+            }
+            lock.lock();
+            try {
+                if (--channel.interested > 0) {
+                    return;
+                }
+                channels.remove(name, channel);
+                leaving.merge(name, 1, Integer::sum);
+                send(() -> commands.sunsubscribe(name).toCompletableFuture().whenCompleteAsync((ok, failure) -> {
+                    if (failure != null) {
+                        unsubscribed(name); // no reply will come: forget that one is due
+                    }
+                }, callbacks));
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+}
