@@ -110,9 +110,17 @@ public final class RedisSentinelServer implements BeforeAllCallback, AfterAllCal
     }
 
     private static List<String> redisCommand(Path binary, int port) {
+        // A replica writes the snapshot of a full sync to its directory, which would otherwise be the JVM's own:
+        // every redis-server started there later (a Cluster node, say) would load it. A new one per process.
+        Path data = Path.of("target", "servers", "redis-" + port + "-" + System.nanoTime() + "-data").toAbsolutePath();
+        try {
+            Files.createDirectories(data);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not create " + data, e);
+        }
         // no delay before a full sync (Redis waits 5 s by default for more replicas to share it)
         return new ArrayList<>(List.of(binary.toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--repl-diskless-sync-delay", "0"));
+                "--save", "", "--appendonly", "no", "--repl-diskless-sync-delay", "0", "--dir", data.toString()));
     }
 
     /**
