@@ -31,7 +31,7 @@ class RedisClusterReplicasAckTest {
     @Test
     void anAcquisitionNoReplicaAcknowledgesIsReleasedOnItsNodeAndFailsWithTheCount() {
         for (int i = 0; i < 6; i++) { // keys on several nodes
-            String key = nodes.key();
+            String key = nodes.key() + ":" + i;
             assertThatThrownBy(() -> nodes.newLocker().tryLock(key, LockOptions.defaults().withWaitTime(Duration.ZERO)))
                     .isInstanceOf(LockBackendException.class)
                     .hasMessageContaining("but only 0 of 1 replicas acknowledged it within PT0.05S");

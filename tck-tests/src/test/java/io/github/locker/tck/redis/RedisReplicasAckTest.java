@@ -34,7 +34,7 @@ class RedisReplicasAckTest {
 
     @RegisterExtension
     final Nodes acknowledgedByTwo = new Nodes("redis", () -> Map.of("uri", REDIS.uri(), "replicas-ack", "2",
-            "replicas-ack-timeout", "100ms"));
+            "replicas-ack-timeout", "1s"));
 
     @ParameterizedTest
     @EnumSource(LockMode.class)
@@ -57,7 +57,9 @@ class RedisReplicasAckTest {
 
         assertThatThrownBy(() -> locker.tryLock(key, options(mode).withWaitTime(Duration.ZERO)))
                 .isInstanceOf(LockBackendException.class)
-                .hasMessageContaining("but only 1 of 2 replicas acknowledged it within PT0.1S (redis.tck.replicas-ack): released it");
+                // the one replica answers, unless a loaded machine delays it past the timeout
+                .hasMessageMatching(".* acquired '" + key + "', but only [01] of 2 replicas acknowledged it within PT1S "
+                        + "\\(redis.tck.replicas-ack\\): released it");
         assertThat(holdersOn(REDIS.master(), key, mode)).as("the hold on the master, released").isEqualTo("0");
     }
 
