@@ -130,8 +130,9 @@ final class RedisLockEngine implements LockEngine {
             CompletableFuture<List<Long>> answer = acks == null
                     ? backend.<List<Long>>run(hold.acquire(), hold.acquireKeys(), arguments)
                     : acks.acquire(key, hold.acquire(), hold.acquireKeys(), arguments);
-            // an acknowledged attempt may take its replicas' timeout on top of the round trip
-            Duration floor = acks == null ? MIN_ATTEMPT_TIME : MIN_ATTEMPT_TIME.plus(acks.timeout());
+            // An acknowledged attempt may take its replicas' timeout on top of the round trip, twice when Redis
+            // did not know the script: the WAIT sent behind the refused EVALSHA blocks too, with too few replicas.
+            Duration floor = acks == null ? MIN_ATTEMPT_TIME : MIN_ATTEMPT_TIME.plus(acks.timeout().multipliedBy(2));
             backend.explained(answer, deadline.attemptTimeout(backend.commandTimeout(), floor), key, "acquiring")
                     .whenComplete((reply, failure) -> answered(reply, failure, sentAt, wakeUp));
         }

@@ -94,7 +94,9 @@ final class ReplicaAcks implements AutoCloseable {
         CompletableFuture<List<Long>> reply = (bySha
                 ? commands.<List<Long>>evalsha(script.sha(), script.outputType(), keys, args)
                 : commands.<List<Long>>eval(script.body(), script.outputType(), keys, args)).toCompletableFuture();
-        // sent now, right behind the script on the same connection, so it covers the script's writes
+        // Sent now, right behind the script on the same connection, so it covers the script's writes. Behind an
+        // EVALSHA that Redis refuses (NOSCRIPT) it covers nothing new, but with fewer replicas than asked for it
+        // still blocks the connection for its timeout, before the script is sent again in full.
         CompletableFuture<Long> acknowledged = ((BaseRedisAsyncCommands<String, String>) commands)
                 .waitForReplication(settings.replicasAck(), settings.replicasAckTimeout().toMillis()).toCompletableFuture();
         return reply.thenCompose(answer -> answer.get(0) != 1L ? CompletableFuture.completedFuture(answer)
