@@ -42,6 +42,13 @@ final class OursClient implements LockClient {
         return new OursClient("redis", Map.of("uri", Loopback.redisUri()), lease, mode);
     }
 
+    /** @param settings more settings of the Redis section than its URI, such as {@code replicas-ack} */
+    static OursClient redis(String uri, Map<String, String> settings, Duration lease) {
+        java.util.Map<String, String> section = new java.util.HashMap<>(settings);
+        section.put("uri", uri);
+        return new OursClient("redis", section, lease);
+    }
+
     static OursClient etcd(Duration lease) {
         return new OursClient("etcd", Map.of("endpoints", Loopback.etcdEndpoints()), lease);
     }

@@ -72,6 +72,8 @@ final class RedisBackend implements LockerBackend {
     private final ShardedReleases sharded;
     private final ScheduledExecutorService keepAlive;
     private final RenewalBatch renewals;
+    /** The connection of acquisitions that replicas must acknowledge; null without {@code replicas-ack}. */
+    private final ReplicaAcks acks;
     private final DriverRuntime runtime = new DriverRuntime("locker-redis");
     private final String ownerPrefix = UUID.randomUUID() + ":";
     private final AtomicLong ownerSequence = new AtomicLong();
@@ -97,6 +99,7 @@ final class RedisBackend implements LockerBackend {
         scheduler.setRemoveOnCancelPolicy(true);
         this.keepAlive = scheduler;
         this.renewals = new RenewalBatch(this, settings.cluster(), scheduler);
+        this.acks = settings.replicasAck() > 0 ? ReplicaAcks.connect(settings, client) : null;
     }
 
     static RedisBackend connect(RedisSettings settings) {
@@ -262,9 +265,19 @@ final class RedisBackend implements LockerBackend {
     /** Runs a script by its SHA; when Redis does not know it (restarted, flushed), sends the body once. */
     <T> CompletableFuture<T> run(RedisScript script, String[] keys, String... args) {
         CompletableFuture<T> bySha = commands.<T>evalsha(script.sha(), script.outputType(), keys, args).toCompletableFuture();
-        return bySha.exceptionallyCompose(failure -> BackendReplies.unwrap(failure) instanceof RedisNoScriptException
+        return bySha.exceptionallyCompose(failure -> isNoScript(failure)
                 ? commands.<T>eval(script.body(), script.outputType(), keys, args).toCompletableFuture()
                 : CompletableFuture.failedFuture(BackendReplies.unwrap(failure)));
+    }
+
+    /** @return whether Redis refused a script's SHA because it does not know the script (restarted, flushed) */
+    static boolean isNoScript(Throwable failure) {
+        return BackendReplies.unwrap(failure) instanceof RedisNoScriptException;
+    }
+
+    /** @return what sends acquisitions that replicas must acknowledge, or null when none must */
+    ReplicaAcks acks() {
+        return acks;
     }
 
     /** @return the reply, failing with {@link LockBackendException} when Redis fails or stays silent for {@code timeout} */
@@ -348,6 +361,9 @@ final class RedisBackend implements LockerBackend {
         keepAlive.shutdownNow();
         runtime.close();
         releases.close();
+        if (acks != null) {
+            acks.close();
+        }
         connection.close();
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         resources.shutdown(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);

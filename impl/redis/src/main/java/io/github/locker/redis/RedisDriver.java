@@ -10,7 +10,8 @@ import java.util.List;
  * The {@code redis} driver, on Lettuce. A section {@code redis.<id>.*} takes:
  * <ul>
  *   <li>{@code uri}: {@code redis://host:6379/0}, {@code rediss://...} (TLS),
- *       {@code redis-sentinel://host:26379/0#mymaster}; several, comma-separated, mean a Cluster;</li>
+ *       {@code redis-sentinel://h1:26379,h2:26379/0#mymaster} (the sentinels, comma-separated); several
+ *       URIs, comma-separated, each with its scheme, mean a Cluster;</li>
  *   <li>{@code cluster}: {@code true} to treat a single URI as a Cluster seed;</li>
  *   <li>{@code username}, {@code password}: ACL credentials, overriding those in the URI; never logged;</li>
  *   <li>{@code tls.ca-file}: with {@code rediss://}, the PEM CA to verify the server with (default: the JDK's);</li>
@@ -18,6 +19,9 @@ import java.util.List;
  *   <li>{@code sharded-pubsub}: on a Cluster of Redis 7 or later, announce releases with {@code SPUBLISH} to the
  *       key's shard only (default {@code true}); {@code false} keeps {@code PUBLISH}, which the Cluster sends to
  *       every node.</li>
+ *   <li>{@code replicas-ack}, {@code replicas-ack-timeout}: how many replicas must acknowledge an
+ *       acquisition's writes ({@code WAIT}) before it counts, and how long it waits for them
+ *       (default 0: none; 500ms).</li>
  * </ul>
  * It ships in {@code io.github.locker:locker-redis}, which brings Lettuce.
  */

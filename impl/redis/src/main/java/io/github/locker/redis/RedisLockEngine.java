@@ -132,8 +132,14 @@ final class RedisLockEngine implements LockEngine {
             String[] arguments = options.mode() == LockMode.PERMIT
                     ? new String[] {owner, leaseMillis, waiting, WAITERS_COUNT_MARGIN_MILLIS, Integer.toString(options.permits())}
                     : new String[] {owner, leaseMillis, waiting, WAITERS_COUNT_MARGIN_MILLIS};
-            backend.explained(backend.<List<Long>>run(hold.acquire(), hold.acquireKeys(), arguments),
-                    deadline.attemptTimeout(backend.commandTimeout(), MIN_ATTEMPT_TIME), key, "acquiring")
+            ReplicaAcks acks = backend.acks();
+            CompletableFuture<List<Long>> answer = acks == null
+                    ? backend.<List<Long>>run(hold.acquire(), hold.acquireKeys(), arguments)
+                    : acks.acquire(key, hold.acquire(), hold.acquireKeys(), arguments);
+            // An acknowledged attempt may take its replicas' timeout on top of the round trip, twice when Redis
+            // did not know the script: the WAIT sent behind the refused EVALSHA blocks too, with too few replicas.
+            Duration floor = acks == null ? MIN_ATTEMPT_TIME : MIN_ATTEMPT_TIME.plus(acks.timeout().multipliedBy(2));
+            backend.explained(answer, deadline.attemptTimeout(backend.commandTimeout(), floor), key, "acquiring")
                     .whenComplete((reply, failure) -> answered(reply, failure, sentAt, wakeUp));
         }
 
@@ -143,7 +149,8 @@ final class RedisLockEngine implements LockEngine {
                 leaveWaitersSet(null); // the caller gave up while this attempt was on its way
             }
             if (failure != null) {
-                // The script may still run after we gave up on it: delete what it may have taken.
+                // The script may still run after we gave up on it, or it ran and too few replicas acknowledged
+                // it: delete what it may have taken (owner-only, so nobody else's hold).
                 backend.release(hold, owner);
                 result.completeExceptionally(failure);
                 return;

@@ -17,17 +17,23 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * A checked {@code redis.<id>.*} section: where Redis is, how long a command may take, and whether
- * a Cluster may announce releases on sharded pub/sub.
+ * A checked {@code redis.<id>.*} section: where Redis is, how long a command may take, whether a
+ * Cluster may announce releases on sharded pub/sub, and how many replicas must acknowledge an
+ * acquisition ({@code replicasAck} 0: none, the default).
  */
 record RedisSettings(String section, List<RedisURI> uris, boolean cluster, Duration commandTimeout, Optional<Path> caFile,
-        String address, boolean shardedPubSub) {
+        String address, boolean shardedPubSub, int replicasAck, Duration replicasAckTimeout) {
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * How long an acquisition waits for its replicas by default: long enough for a healthy replica
+     * on a LAN (a round trip), short enough that the connection it blocks frees up soon.
+     */
+    static final Duration DEFAULT_REPLICAS_ACK_TIMEOUT = Duration.ofMillis(500);
 
     private static final List<String> SCHEMES = List.of("redis", "rediss", "redis-sentinel", "rediss-sentinel");
     /** The names a {@code redis.<id>.*} section takes. */
     static final Set<String> SETTINGS = Set.of("uri", "cluster", "username", "password", "tls.ca-file", "timeout",
-            "sharded-pubsub");
+            "sharded-pubsub", "replicas-ack", "replicas-ack-timeout");
 
     static List<String> problems(BackendConfig config) {
         return SettingNames.problemsOf(config, SETTINGS, RedisSettings::parse);
@@ -39,8 +45,8 @@ record RedisSettings(String section, List<RedisURI> uris, boolean cluster, Durat
                 "Redis section '" + config.section() + "' has no '" + uriProperty
                         + "': set it to e.g. redis://127.0.0.1:6379"));
         List<RedisURI> uris = new ArrayList<>();
-        for (String text : uriList.split(",")) {
-            uris.add(parseUri(text.trim(), uriProperty, config));
+        for (String text : splitUris(uriList)) {
+            uris.add(parseUri(text, uriProperty, config));
         }
         boolean cluster = uris.size() > 1 || config.get("cluster").map(text -> strictBoolean(text, config.section() + ".cluster"))
                 .orElse(false);
@@ -65,8 +71,60 @@ record RedisSettings(String section, List<RedisURI> uris, boolean cluster, Durat
         // on by default: it only takes effect on a Cluster of Redis 7 or later (RedisBackend checks the version)
         boolean shardedPubSub = config.get("sharded-pubsub")
                 .map(text -> strictBoolean(text, config.section() + ".sharded-pubsub")).orElse(true);
+        int replicasAck = config.get("replicas-ack").map(text -> count(text, config.section() + ".replicas-ack")).orElse(0);
+        String ackTimeoutProperty = config.section() + ".replicas-ack-timeout";
+        Duration replicasAckTimeout = config.get("replicas-ack-timeout")
+                .map(text -> Durations.parse(text, ackTimeoutProperty))
+                .orElse(DEFAULT_REPLICAS_ACK_TIMEOUT.compareTo(timeout) < 0 ? DEFAULT_REPLICAS_ACK_TIMEOUT : timeout.dividedBy(2));
+        // WAIT takes whole milliseconds, and 0 would make it block until the replicas answer, however long
+        if (replicasAckTimeout.toMillis() < 1) {
+            throw new IllegalArgumentException("'" + ackTimeoutProperty + "' must be at least 1ms, was " + replicasAckTimeout);
+        }
+        // the command timeout would otherwise end the WAIT first, and the acquisition would fail without the replicas' count
+        if (replicasAckTimeout.compareTo(timeout) >= 0) {
+            throw new IllegalArgumentException("'" + ackTimeoutProperty + "' (" + replicasAckTimeout + ") must be shorter than '"
+                    + config.section() + ".timeout' (" + timeout + "): shorten it, or lengthen the timeout");
+        }
         return new RedisSettings(config.section(), List.copyOf(uris), cluster, timeout, caFile, describe(uris, cluster),
-                shardedPubSub);
+                shardedPubSub, replicasAck, replicasAckTimeout);
+    }
+
+    /**
+     * Splits {@code uri} into its URIs: a comma starts a new URI (a Cluster node) only when what
+     * follows has a scheme; otherwise it separates the hosts of one URI, as in a Sentinel URI that
+     * names several sentinels ({@code redis-sentinel://h:26379,h:26380/0#mymaster}).
+     */
+    static List<String> splitUris(String uriList) {
+        List<String> uris = new ArrayList<>();
+        for (String part : uriList.split(",", -1)) {
+            String text = part.trim();
+            if (!uris.isEmpty() && !text.contains("://") && isSentinel(uris.get(uris.size() - 1))) {
+                uris.set(uris.size() - 1, uris.get(uris.size() - 1) + "," + text);
+            } else {
+                uris.add(text);
+            }
+        }
+        return uris;
+    }
+
+    private static boolean isSentinel(String uri) {
+        int schemeEnd = uri.indexOf("://");
+        // only while the previous URI is still in its host list: after its path, a comma cannot continue it
+        return schemeEnd > 0 && uri.substring(0, schemeEnd).endsWith("-sentinel")
+                && firstOf(uri.substring(schemeEnd + 3), "/?#") == uri.length() - schemeEnd - 3;
+    }
+
+    private static int count(String text, String property) {
+        try {
+            int count = Integer.parseInt(text.trim());
+            if (count >= 0) {
+                return count;
+            }
+        } catch (NumberFormatException notANumber) {
+            // told below, with the fix
+        }
+        throw new IllegalArgumentException("'" + property + "' must be a whole number of replicas, 0 or more, was '" + text
+                + "'");
     }
 
     private static boolean strictBoolean(String text, String property) {

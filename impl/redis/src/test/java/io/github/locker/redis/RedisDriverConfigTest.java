@@ -74,6 +74,51 @@ class RedisDriverConfigTest {
     }
 
     @Test
+    void aSentinelUriNamingSeveralSentinelsIsOneUriNotACluster() {
+        String uri = "redis-sentinel://127.0.0.1:26379,127.0.0.1:26380, 127.0.0.1:26381/0#mymaster";
+        assertThat(driver.check(section(Map.of("uri", uri)))).isEmpty();
+        RedisSettings settings = RedisSettings.parse(section(Map.of("uri", uri)));
+        assertThat(settings.cluster()).isFalse();
+        assertThat(settings.uris()).singleElement().satisfies(one -> assertThat(one.getSentinels()).hasSize(3));
+        assertThat(settings.address()).isEqualTo(
+                "Redis Sentinel master 'mymaster' via 127.0.0.1:26379,127.0.0.1:26380,127.0.0.1:26381");
+        assertThat(driver.check(section(Map.of("uri", "redis-sentinel://h:26379,h:99999/0#mymaster")))).singleElement()
+                .asString().startsWith("'redis.main.uri' has the port '99999'");
+        assertThat(driver.check(section(Map.of("uri", "redis-sentinel://h:26379,h:26380/0")))).singleElement()
+                .asString().startsWith("'redis.main.uri' names no master");
+        assertThat(driver.check(section(Map.of("uri", "redis-sentinel://h:26379/0#mymaster,h:26380")))).singleElement()
+                .asString().contains("has no scheme");
+        assertThat(driver.check(section(Map.of("uri", "redis-sentinel://h:26379,h:26380/0#mymaster,redis://b:7001"))))
+                .singleElement().asString().contains("mixes Cluster (several URIs) and Sentinel");
+    }
+
+    @Test
+    void replicaAcknowledgementIsOffByDefaultAndItsSettingsAreChecked() {
+        RedisSettings plain = RedisSettings.parse(section(Map.of("uri", "redis://h:1")));
+        assertThat(plain.replicasAck()).isZero();
+        RedisSettings acked = RedisSettings.parse(section(Map.of("uri", "redis://h:1", "replicas-ack", "2",
+                "replicas-ack-timeout", "250ms")));
+        assertThat(acked.replicasAck()).isEqualTo(2);
+        assertThat(acked.replicasAckTimeout()).hasMillis(250);
+        assertThat(RedisSettings.parse(section(Map.of("uri", "redis://h:1", "timeout", "400ms", "replicas-ack", "1")))
+                .replicasAckTimeout()).as("the default, kept below a shorter command timeout").hasMillis(200);
+        assertThat(driver.check(section(Map.of("uri", "redis://h:1", "replica-ack", "1", "replicas-ack-timout", "1s"))))
+                .containsExactly(
+                        "'redis.main.replica-ack' is not a setting of redis.main: did you mean 'redis.main.replicas-ack'?",
+                        "'redis.main.replicas-ack-timout' is not a setting of redis.main: did you mean "
+                                + "'redis.main.replicas-ack-timeout'?");
+        assertThat(driver.check(section(Map.of("uri", "redis://h:1", "replicas-ack", "-1")))).containsExactly(
+                "'redis.main.replicas-ack' must be a whole number of replicas, 0 or more, was '-1'");
+        assertThat(driver.check(section(Map.of("uri", "redis://h:1", "replicas-ack", "one")))).containsExactly(
+                "'redis.main.replicas-ack' must be a whole number of replicas, 0 or more, was 'one'");
+        assertThat(driver.check(section(Map.of("uri", "redis://h:1", "replicas-ack", "1", "replicas-ack-timeout", "0s"))))
+                .containsExactly("'redis.main.replicas-ack-timeout' must be at least 1ms, was PT0S");
+        assertThat(driver.check(section(Map.of("uri", "redis://h:1", "replicas-ack", "1", "replicas-ack-timeout", "5s"))))
+                .containsExactly("'redis.main.replicas-ack-timeout' (PT5S) must be shorter than 'redis.main.timeout' (PT5S): "
+                        + "shorten it, or lengthen the timeout");
+    }
+
+    @Test
     void aKeyPrefixWithAHashTagIsRefusedWithTheFix() {
         assertThat(driver.checkKeyPrefix("orders:")).isEmpty();
         assertThat(driver.checkKeyPrefix("{orders}:")).singleElement().asString()

@@ -26,6 +26,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntFunction;
@@ -39,6 +40,9 @@ import java.util.function.IntFunction;
  *       section in the journal, releases; prints {@code DONE sections=<n> backend-errors=<m>};
  *       {@code contend-shared} the same with every fourth thread exclusive and the others shared,
  *       {@code contend-permits ... <permits>} with every thread taking a permit;</li>
+ *   <li>{@code contend-until-stopped <threads> <journal> <section ms>}: as {@code contend}, each
+ *       section lasting that long, until the command {@code STOP}; its DONE line adds
+ *       {@code lost=<LockLost events>};</li>
  *   <li>{@code hold <lease ms> <register>}: takes the lock, prints {@code HELD <token>}, obeys
  *       commands; {@code hold-shared} takes it shared, {@code hold-permit} one permit of 1;</li>
  *   <li>{@code acquire <wait ms> <lease ms> <register>}: prints {@code WAITING}, takes the lock,
@@ -50,6 +54,11 @@ import java.util.function.IntFunction;
  * lock's token: {@code WRITE <accepted>}), {@code UNLOCK} ({@code UNLOCKED <bool>}), {@code EXIT}.
  */
 public final class NodeMain {
+    /** How many of this node's locks were lost (the LockLost events), for the DONE line. */
+    private static final AtomicInteger LOST = new AtomicInteger();
+    /** Set by the {@code STOP} command of {@code contend-until-stopped}: each thread ends after its current round. */
+    private static final AtomicBoolean STOPPED = new AtomicBoolean();
+
     private NodeMain() {
     }
 
@@ -67,15 +76,23 @@ public final class NodeMain {
         properties.stringPropertyNames().forEach(name -> backend.put(name, properties.getProperty(name)));
         try (var connection = LockerDriver.find(args[1]).orElseThrow().connect(BackendConfig.of(args[1], "tck", backend))) {
             Locker locker = connection.locker(node, LockOptions.defaults(), "locker:tck:",
-                    lost -> say("LOST " + lost.fencingToken()));
+                    lost -> {
+                        LOST.incrementAndGet();
+                        say("LOST " + lost.fencingToken());
+                    });
             String key = args[3];
             switch (args[4]) {
                 case "contend" -> contend(locker, key, node, Integer.parseInt(args[5]), Integer.parseInt(args[6]),
-                        new Journal(Path.of(args[7])), thread -> null);
+                        new Journal(Path.of(args[7])), thread -> null, Duration.ZERO);
                 case "contend-shared" -> contend(locker, key, node, Integer.parseInt(args[5]), Integer.parseInt(args[6]),
-                        new Journal(Path.of(args[7])), thread -> thread % 4 == 0 ? null : "S");
+                        new Journal(Path.of(args[7])), thread -> thread % 4 == 0 ? null : "S", Duration.ZERO);
                 case "contend-permits" -> contend(locker, key, node, Integer.parseInt(args[5]), Integer.parseInt(args[6]),
-                        new Journal(Path.of(args[7])), thread -> "P" + args[8]);
+                        new Journal(Path.of(args[7])), thread -> "P" + args[8], Duration.ZERO);
+                case "contend-until-stopped" -> {
+                    stopOnCommand();
+                    contend(locker, key, node, Integer.parseInt(args[5]), Integer.MAX_VALUE, new Journal(Path.of(args[6])),
+                            thread -> null, Duration.ofMillis(Long.parseLong(args[7])));
+                }
                 case "contend-pairs" -> contendPairs(locker, key, node, Integer.parseInt(args[5]), Integer.parseInt(args[6]),
                         Path.of(args[7]));
                 case "hold", "hold-shared", "hold-permit" -> {
@@ -174,7 +191,7 @@ public final class NodeMain {
      *     {@code P<n>} for a permit of n (as the journal writes them)
      */
     private static void contend(Locker locker, String key, String node, int threads, int iterations, Journal journal,
-            IntFunction<String> kindOfThread) throws Exception {
+            IntFunction<String> kindOfThread, Duration section) throws Exception {
         AtomicInteger backendErrors = new AtomicInteger();
         AtomicInteger sections = new AtomicInteger();
         // a short lease: a release lost while the backend restarts frees the lock soon after anyway
@@ -187,13 +204,16 @@ public final class NodeMain {
             LockOptions held = kind == null ? options
                     : kind.equals("S") ? options.withMode(LockMode.SHARED) : options.withPermits(Integer.parseInt(kind.substring(1)));
             workers.add(pool.submit((Callable<Void>) () -> {
-                for (int i = 0; i < iterations; i++) {
+                for (int i = 0; i < iterations && !STOPPED.get(); i++) {
                     try (Lock lock = locker.lock(key, held)) {
                         if (kind == null) {
                             journal.enter(lock.fencingToken(), thread);
                         } else {
                             journal.enter(lock.fencingToken(), thread, kind);
                             TimeUnit.MILLISECONDS.sleep(1); // long enough for holds that may overlap to overlap
+                        }
+                        if (!section.isZero()) {
+                            TimeUnit.NANOSECONDS.sleep(section.toNanos()); // a lock lost meanwhile shows as an overlap
                         }
                         sections.incrementAndGet();
                         journal.exit(lock.fencingToken(), thread);
@@ -210,7 +230,26 @@ public final class NodeMain {
             worker.get();
         }
         pool.shutdown();
-        say("DONE sections=" + sections.get() + " backend-errors=" + backendErrors.get());
+        say("DONE sections=" + sections.get() + " backend-errors=" + backendErrors.get() + " lost=" + LOST.get());
+    }
+
+    /** Sets {@link #STOPPED} when the test sends {@code STOP}, read on a thread of its own while the contenders run. */
+    private static void stopOnCommand() {
+        Thread reader = new Thread(() -> {
+            try {
+                BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+                for (String command = commands.readLine(); command != null; command = commands.readLine()) {
+                    if (command.trim().equals("STOP")) {
+                        break;
+                    }
+                }
+            } catch (IOException ended) {
+                // the test is gone: stop as well
+            }
+            STOPPED.set(true);
+        }, "commands");
+        reader.setDaemon(true);
+        reader.start();
     }
 
     /** Answers the test's commands about the lock (or locks) this node holds, until EXIT or the end of its input. */
