@@ -56,7 +56,9 @@ final class EtcdBackend implements LockerBackend {
                 .connectTimeout(settings.timeout())
                 // fail a request on a dead endpoint instead of queueing it: our own timeouts bound every wait
                 .waitForReady(false)
-                .retryMaxDuration(settings.timeout());
+                .retryMaxDuration(settings.timeout())
+                // requests start on the calling thread, not on a hand-over to a pool thread: see InlineExecutor
+                .executorService(new InlineExecutor());
         settings.username().ifPresent(user -> builder.user(bytes(user)));
         settings.password().ifPresent(password -> builder.password(bytes(password)));
         if (settings.tls()) {
