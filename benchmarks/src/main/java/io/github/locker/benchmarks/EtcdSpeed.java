@@ -63,18 +63,29 @@ public final class EtcdSpeed {
     }
 
     private static void probe(List<Subject> subjects) throws Exception {
+        // every subject warmed before any is measured: they share jetcd, gRPC and Netty, whose code the
+        // first one run would otherwise pay the JIT's warm-up for
+        Map<Subject, LockClient> clients = new LinkedHashMap<>();
+        String key = "probe:" + UUID.randomUUID();
         for (Subject subject : subjects) {
-            try (LockClient client = subject.open(UncontendedCycleBenchmark.LEASE)) {
-                String key = "probe:" + UUID.randomUUID();
-                for (int i = 0; i < 3_000; i++) {
-                    client.lock(key).unlock();
-                }
-                Map<String, Double> figures = ServerCost.of(subject, 2_000, () -> client.lock(key).unlock());
+            LockClient client = subject.open(UncontendedCycleBenchmark.LEASE);
+            clients.put(subject, client);
+            for (int i = 0; i < 5_000; i++) {
+                client.lock(key).unlock();
+            }
+        }
+        try {
+            for (Map.Entry<Subject, LockClient> measured : clients.entrySet()) {
+                LockClient client = measured.getValue();
+                Map<String, Double> figures = ServerCost.of(measured.getKey(), 2_000, () -> client.lock(key).unlock());
                 figures.put("Java threads CPU µs/cycle", figures.entrySet().stream()
                         .filter(figure -> figure.getKey().startsWith(ServerCost.THREAD_FIGURE))
                         .mapToDouble(Map.Entry::getValue).sum());
-                System.out.println(subject.id() + " uncontended: " + format(figures));
+                figures.put("allocated bytes/cycle (Java threads)", allocatedPerCycle(2_000, () -> client.lock(key).unlock()));
+                System.out.println(measured.getKey().id() + " uncontended: " + format(figures));
             }
+        } finally {
+            clients.values().forEach(LockClient::close);
         }
         for (Subject subject : subjects.stream().filter(subject -> subject != Subject.FLOOR_ETCD).toList()) {
             handOff(subject, 2);
@@ -92,6 +103,24 @@ public final class EtcdSpeed {
             }
             System.out.printf(Locale.ROOT, "%s: %.1f µs a cycle%n", subject.id(), (System.nanoTime() - started) / 1e3 / count);
         }
+    }
+
+    /** @return the bytes every Java thread allocated together, per cycle, over {@code cycles} cycles */
+    private static double allocatedPerCycle(int cycles, ServerCost.Cycle cycle) throws Exception {
+        long before = allocated();
+        for (int i = 0; i < cycles; i++) {
+            cycle.run();
+        }
+        return (allocated() - before) / (double) cycles;
+    }
+
+    private static long allocated() {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long total = 0;
+        for (long bytes : threads.getThreadAllocatedBytes(threads.getAllThreadIds())) {
+            total += Math.max(0, bytes);
+        }
+        return total;
     }
 
     private static String format(Map<String, Double> figures) {
