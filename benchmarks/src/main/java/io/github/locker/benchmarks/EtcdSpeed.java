@@ -12,6 +12,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntFunction;
 
 /**
  * Issue 18, item 1: ours on etcd beside the jetcd floor and etcd's Lock service, in one JVM on one
@@ -133,45 +134,22 @@ public final class EtcdSpeed {
     private static Map<String, Double> handOff(Subject subject, double seconds) throws Exception {
         LockClient[] nodes = {subject.open(UncontendedCycleBenchmark.LEASE), subject.open(UncontendedCycleBenchmark.LEASE)};
         String key = "handoff:" + UUID.randomUUID();
-        LongAdder handOffs = new LongAdder();
-        AtomicBoolean running = new AtomicBoolean(true);
-        CountDownLatch done = new CountDownLatch(16);
-        List<Throwable> failures = new ArrayList<>();
         Map<Long, Long> threadsBefore = ServerCost.threadCpu();
         EtcdProbe.Counters before = EtcdProbe.read();
         long started = System.nanoTime();
-        for (int t = 0; t < 16; t++) {
-            LockClient node = nodes[t % 2];
-            Thread thread = new Thread(() -> {
-                try {
-                    while (running.get()) {
-                        node.lock(key).unlock();
-                        handOffs.increment();
-                    }
-                } catch (Exception failed) {
-                    synchronized (failures) {
-                        failures.add(failed);
-                    }
-                } finally {
-                    done.countDown();
-                }
-            });
-            thread.setDaemon(true);
-            thread.start();
+        long count;
+        double elapsed;
+        EtcdProbe.Counters spent;
+        try {
+            count = cycles(16, thread -> nodes[thread % 2], thread -> key, seconds);
+            elapsed = (System.nanoTime() - started) / 1e9;
+            spent = EtcdProbe.read().minus(before); // before the close, whose revocations are no hand-off's
+        } finally {
+            for (LockClient node : nodes) {
+                node.close();
+            }
         }
-        TimeUnit.MILLISECONDS.sleep((long) (seconds * 1000));
-        running.set(false);
-        done.await();
-        double elapsed = (System.nanoTime() - started) / 1e9;
-        EtcdProbe.Counters spent = EtcdProbe.read().minus(before);
-        double count = handOffs.sum();
-        Map<String, Double> cpu = ServerCost.cpuByThreadGroup(threadsBefore, (long) count);
-        for (LockClient node : nodes) {
-            node.close();
-        }
-        if (!failures.isEmpty()) {
-            throw new IllegalStateException(failures.size() + " hand-off threads failed", failures.get(0));
-        }
+        Map<String, Double> cpu = ServerCost.cpuByThreadGroup(threadsBefore, count);
         Map<String, Double> figures = new LinkedHashMap<>();
         figures.put("hand-offs/s", count / elapsed);
         figures.put("requests/hand-off", spent.unaryRequests() / count);
@@ -193,7 +171,7 @@ public final class EtcdSpeed {
                 for (int round = -1; round < rounds; round++) { // round -1 warms up
                     for (int i = 0; i < SUBJECTS.size(); i++) {
                         Subject subject = SUBJECTS.get(Math.floorMod(round + i, SUBJECTS.size()));
-                        double micros = cycles(clients.get(subject), threads, round < 0 ? 2 : seconds);
+                        double micros = cycleMicros(clients.get(subject), threads, round < 0 ? 2 : seconds);
                         if (round >= 0) {
                             cycleMicros.get(subject).add(micros);
                         }
@@ -215,14 +193,26 @@ public final class EtcdSpeed {
     }
 
     /** @return the mean cycle time a thread saw, µs, with {@code threads} threads each on its own key for {@code seconds} */
-    private static double cycles(LockClient client, int threads, double seconds) throws Exception {
+    private static double cycleMicros(LockClient client, int threads, double seconds) throws Exception {
+        long started = System.nanoTime();
+        long count = cycles(threads, thread -> client, thread -> "ab:" + UUID.randomUUID(), seconds);
+        return threads * (System.nanoTime() - started) / 1e3 / count;
+    }
+
+    /**
+     * @param clientOf each thread's client, by its number
+     * @param keyOf each thread's key, by its number
+     * @return how many lock+unlock cycles {@code threads} threads ran in {@code seconds}
+     */
+    private static long cycles(int threads, IntFunction<LockClient> clientOf, IntFunction<String> keyOf, double seconds)
+            throws Exception {
         LongAdder count = new LongAdder();
         AtomicBoolean running = new AtomicBoolean(true);
         CountDownLatch done = new CountDownLatch(threads);
         List<Throwable> failures = new ArrayList<>();
-        long started = System.nanoTime();
         for (int t = 0; t < threads; t++) {
-            String key = "ab:" + UUID.randomUUID();
+            LockClient client = clientOf.apply(t);
+            String key = keyOf.apply(t);
             Thread thread = new Thread(() -> {
                 try {
                     while (running.get()) {
@@ -243,11 +233,10 @@ public final class EtcdSpeed {
         TimeUnit.MILLISECONDS.sleep((long) (seconds * 1000));
         running.set(false);
         done.await();
-        long elapsed = System.nanoTime() - started;
         if (!failures.isEmpty()) {
-            throw new IllegalStateException(failures.size() + " threads failed", failures.get(0));
+            throw new IllegalStateException(failures.size() + " of " + threads + " threads failed", failures.get(0));
         }
-        return threads * elapsed / 1e3 / count.sum();
+        return count.sum();
     }
 
     private static double median(List<Double> values) {
