@@ -46,6 +46,7 @@ final class EtcdBackend implements LockerBackend {
     private final EtcdSettings settings;
     private final Client client;
     private final DriverRuntime runtime = new DriverRuntime("locker-etcd");
+    private final ReplyDeadlines deadlines = new ReplyDeadlines(runtime);
     /** One engine per key prefix: lockers with the same prefix share its sessions and local turns, as they share its keys. */
     private final Map<String, EtcdLockEngine> enginesByPrefix = new ConcurrentHashMap<>();
 
@@ -56,7 +57,9 @@ final class EtcdBackend implements LockerBackend {
                 .connectTimeout(settings.timeout())
                 // fail a request on a dead endpoint instead of queueing it: our own timeouts bound every wait
                 .waitForReady(false)
-                .retryMaxDuration(settings.timeout());
+                .retryMaxDuration(settings.timeout())
+                // requests start on the calling thread, not on a hand-over to a pool thread: see InlineExecutor
+                .executorService(new InlineExecutor());
         settings.username().ifPresent(user -> builder.user(bytes(user)));
         settings.password().ifPresent(password -> builder.password(bytes(password)));
         if (settings.tls()) {
@@ -113,7 +116,9 @@ final class EtcdBackend implements LockerBackend {
     }
 
     <T> CompletableFuture<T> explained(CompletableFuture<T> reply, Duration timeout, String key, String doing) {
-        return BackendReplies.explained(explained(reply), timeout, settings.address(), key, doing);
+        CompletableFuture<T> answer = BackendReplies.explained(explained(reply), null, settings.address(), key, doing);
+        deadlines.bound(answer, timeout, () -> ReplyDeadlines.silent(settings.address(), timeout, key, doing));
+        return answer;
     }
 
     DriverRuntime runtime() {

@@ -4,6 +4,7 @@ import static io.github.locker.etcd.EtcdBackend.bytes;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.kv.TxnResponse;
 import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
@@ -37,6 +38,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.function.LongFunction;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.logging.Level;
@@ -86,10 +89,13 @@ final class EtcdLockEngine implements LockEngine {
     private static final Duration MIN_ATTEMPT_TIME = Duration.ofSeconds(1);
     private static final long LIVENESS_CHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long OUTAGE_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
-    private static final GetOption FIRST_CREATED = GetOption.builder().isPrefix(true).withKeysOnly(true)
-            .withSortField(GetOption.SortTarget.CREATE).withSortOrder(GetOption.SortOrder.ASCEND).withLimit(1).build();
+    /**
+     * Read right after our put, in its transaction: our key is the newest under the name, so these
+     * are ours and, if any, the one created just before it (the one we wait for).
+     */
+    private static final GetOption LAST_TWO_CREATED = GetOption.builder().isPrefix(true).withKeysOnly(true)
+            .withSortField(GetOption.SortTarget.CREATE).withSortOrder(GetOption.SortOrder.DESCEND).withLimit(2).build();
     private static final GetOption COUNT_ONLY = GetOption.builder().withCountOnly(true).build();
-    private static final GetOption KEYS_ONLY = GetOption.builder().withKeysOnly(true).build();
     private static final WatchOption DELETIONS_FROM_NOW = WatchOption.builder().withNoPut(true).withCreateNotify(true)
             .withRequireLeader(true).build();
     /** With the deleted key's create revision, so a waiter for a permit wakes only for keys older than its own. */
@@ -263,7 +269,7 @@ final class EtcdLockEngine implements LockEngine {
         private CompletableFuture<Queued> enqueue(EtcdSession on, int attempt) {
             ByteSequence mine = myKey;
             Op look = switch (mode) {
-                case EXCLUSIVE -> Op.get(bytes(namePrefix), FIRST_CREATED);
+                case EXCLUSIVE -> Op.get(bytes(namePrefix), LAST_TWO_CREATED);
                 // every writer's key is older than ours here: the newest is the one to wait for
                 case SHARED -> Op.get(blockersFrom(), lastBlocker(0));
                 case PERMIT -> Op.get(bytes(namePrefix), GetOption.builder().isPrefix(true)
@@ -292,7 +298,7 @@ final class EtcdLockEngine implements LockEngine {
         /** @param keys what {@link #enqueue} read right after our put, which created revision {@code revision} */
         private Queued placeOf(long revision, List<KeyValue> keys) {
             return switch (mode) {
-                case EXCLUSIVE -> new Queued(revision, keys.get(0).getCreateRevision() == revision, null, null);
+                case EXCLUSIVE -> new Queued(revision, keys.size() == 1, keys.size() == 1 ? null : keys.get(1), null);
                 case SHARED -> new Queued(revision, keys.isEmpty(), keys.isEmpty() ? null : keys.get(0), null);
                 case PERMIT -> new Queued(revision, keys.stream().filter(other -> other.getCreateRevision() < revision).count()
                         < options.permits(), null, disagreement(keys));
@@ -332,7 +338,7 @@ final class EtcdLockEngine implements LockEngine {
             if (deadline.hasPassed()) {
                 end(null);
             } else if (queued.predecessor() != null) {
-                awaitDeletion(queued.predecessor());
+                awaitDeletion(queued.predecessor(), queued.revision());
             } else {
                 lookForPredecessor();
             }
@@ -351,7 +357,7 @@ final class EtcdLockEngine implements LockEngine {
                     .withSortField(GetOption.SortTarget.CREATE).withSortOrder(GetOption.SortOrder.DESCEND).withLimit(1).build();
         }
 
-        /** Finds the key created just before ours that we wait for; none left means we are first. */
+        /** Looks again at who is ahead of us, and follows what it finds (see {@link #look()}). */
         private void lookForPredecessor() {
             if (result.isDone()) {
                 return;
@@ -360,78 +366,122 @@ final class EtcdLockEngine implements LockEngine {
                 awaitPermit();
                 return;
             }
-            explained(backend.client().getKVClient().get(blockersFrom(), lastBlocker(myRevision - 1)), "waiting for")
-                    .whenComplete((predecessors, failure) -> {
-                        if (failure != null) {
-                            outage(failure, this::lookForPredecessor);
-                        } else if (predecessors.getKvs().isEmpty()) {
-                            failing = false;
-                            confirmStillQueued(this::handOver, () -> true);
-                        } else {
-                            failing = false;
-                            awaitDeletion(predecessors.getKvs().get(0));
-                        }
-                    });
+            look().whenComplete((looked, failure) -> {
+                if (failure != null) {
+                    outage(failure, this::lookForPredecessor);
+                } else {
+                    failing = false;
+                    next(looked, null).run();
+                }
+            });
         }
 
         /**
-         * Waits for the deletion of the key before ours. "Still there" means the same create
-         * revision: the predecessor's locker may already have deleted it and queued again under the
-         * same key name, behind us. Once it is gone, we look again for the one before it.
+         * One transaction for the two reads a waiter needs once it may be first: that our key is
+         * still the one we created (etcd issue 11456: never report held on a key our expired lease
+         * lost), and the newest key created before ours that we wait for. A read-only transaction:
+         * no raft proposal, one linearizable read.
          */
-        private void awaitDeletion(KeyValue predecessor) {
+        private CompletableFuture<TxnResponse> look() {
+            return explained(backend.client().getKVClient().txn()
+                    .If(new Cmp(myKey, Cmp.Op.EQUAL, CmpTarget.createRevision(myRevision)))
+                    .Then(Op.get(blockersFrom(), lastBlocker(myRevision - 1)))
+                    .commit(), "waiting for");
+        }
+
+        /**
+         * @param looked what {@link #look()} answered
+         * @param watched the key whose deletion we watch (else null): still there, we keep waiting for it
+         * @return what follows: null while {@code watched} still blocks us
+         */
+        private Runnable next(TxnResponse looked, KeyValue watched) {
+            if (!looked.isSucceeded() || !session.isAlive()) {
+                return this::sessionExpired;
+            }
+            List<KeyValue> blockers = looked.getGetResponses().get(0).getKvs();
+            if (blockers.isEmpty()) {
+                return this::handOver;
+            }
+            KeyValue blocker = blockers.get(0);
+            if (watched != null && blocker.getCreateRevision() == watched.getCreateRevision() && blocker.getKey().equals(watched.getKey())) {
+                return null;
+            }
+            long seenAt = looked.getHeader().getRevision();
+            return () -> awaitDeletion(blocker, seenAt);
+        }
+
+        /**
+         * Waits for the deletion of the key before ours, seen to exist at revision {@code seenAt}.
+         * "Still there" means the same create revision: the predecessor's locker may already have
+         * deleted it and queued again under the same key name, behind us. Once it is gone, we look
+         * again, for the one before it and for our own key.
+         *
+         * <p>A watch from "now" delivers every event after the revision its creation answers with
+         * (etcd 3.4 starts it at the store's revision + 1, read before it registers). When that
+         * revision is not after {@code seenAt}, the predecessor's deletion cannot have slipped in
+         * between and nothing is read; otherwise one {@link #look()} says whether it did.
+         */
+        private void awaitDeletion(KeyValue predecessor, long seenAt) {
             await(predecessor.getKey(), DELETIONS_FROM_NOW, deletion -> true,
-                    () -> backend.client().getKVClient().get(predecessor.getKey(), KEYS_ONLY).thenApply(now -> !now.getKvs().isEmpty()
-                            && now.getKvs().get(0).getCreateRevision() == predecessor.getCreateRevision()),
-                    false, this::lookForPredecessor);
+                    watchedAfter -> watchedAfter <= seenAt ? CompletableFuture.completedFuture(null)
+                            : look().thenApply(looked -> next(looked, predecessor)),
+                    () -> look().thenApply(looked -> next(looked, null)));
         }
 
         /**
          * Waits until fewer than N keys under the semaphore are older than ours. Keys only leave the
          * part ahead of us (a newer key is behind), so a count below N stays true, however late its
-         * answer: counts may overlap.
+         * answer: counts may overlap. The count and the check of our own key are one transaction.
          */
         private void awaitPermit() {
             GetOption ahead = GetOption.builder().isPrefix(true).withKeysOnly(true).withMaxCreateRevision(myRevision - 1)
                     .withLimit(options.permits()).build();
+            Supplier<CompletableFuture<Runnable>> count = () -> explained(backend.client().getKVClient().txn()
+                    .If(new Cmp(myKey, Cmp.Op.EQUAL, CmpTarget.createRevision(myRevision)))
+                    .Then(Op.get(bytes(namePrefix), ahead))
+                    .commit(), "waiting for").thenApply(looked -> {
+                        if (!looked.isSucceeded() || !session.isAlive()) {
+                            return this::sessionExpired;
+                        }
+                        return looked.getGetResponses().get(0).getKvs().size() >= options.permits() ? null : this::handOver;
+                    });
             await(bytes(namePrefix), DELETIONS_UNDER_FROM_NOW, deletion -> deletion.getPrevKV().getCreateRevision() < myRevision,
-                    () -> backend.client().getKVClient().get(bytes(namePrefix), ahead)
-                            .thenApply(older -> older.getKvs().size() >= options.permits()),
-                    true, () -> confirmStillQueued(this::handOver, () -> true));
+                    watchedAfter -> count.get(), count);
         }
 
         /**
          * Watches from "now" rather than from the revision we read the blockers at: etcd serves a
          * watch that starts in the past from a catch-up loop that runs every 100 ms, one that starts
-         * now at once. So: watch, wait until etcd confirms the watch exists, then check the blockers
-         * are still there; any deletion after that check reaches the watch.
+         * now at once. So: watch, wait until etcd confirms the watch exists, then look whether the
+         * blockers are still there (unless the confirmation says they must be); any deletion after
+         * the watch's start reaches it.
          *
          * @param watched the key, or the prefix, whose deletions may free us
          * @param option how to watch it (from now, deletions only)
          * @param mayFree which deletions count
-         * @param stillBlocks the check, answering true while we must wait
-         * @param checkOnDeletion whether a deletion that counts is checked (several blockers) or frees us (one)
-         * @param whenFree what follows once freed
+         * @param onceWatching given the revision the watch started after, the look to make then
+         * @param onDeletion the look to make on a deletion that counts
          */
         private void await(ByteSequence watched, WatchOption option, Predicate<WatchEvent> mayFree,
-                Supplier<CompletableFuture<Boolean>> stillBlocks, boolean checkOnDeletion, Runnable whenFree) {
-            CompletableFuture<Void> watching = new CompletableFuture<>();
+                LongFunction<CompletableFuture<Runnable>> onceWatching, Supplier<CompletableFuture<Runnable>> onDeletion) {
+            CompletableFuture<Long> watching = new CompletableFuture<>();
             AtomicBoolean moved = new AtomicBoolean();
             AtomicBoolean checkingLiveness = new AtomicBoolean();
-            Runnable free = () -> {
-                if (moved.compareAndSet(false, true)) {
-                    stopWatching();
-                    whenFree.run();
-                }
-            };
-            Runnable check = () -> explained(stillBlocks.get(), "waiting for").whenComplete((blocks, failure) -> {
+            // a look answers what follows, or null while we must still wait
+            Consumer<CompletableFuture<Runnable>> follow = look -> look.whenComplete((next, failure) -> {
                 if (failure != null) {
                     if (moved.compareAndSet(false, true)) {
                         stopWatching();
                         outage(failure, this::lookForPredecessor);
                     }
-                } else if (!blocks) {
-                    free.run();
+                    return;
+                }
+                failing = false;
+                if (next != null) {
+                    if (moved.compareAndSet(false, true)) {
+                        stopWatching();
+                        next.run();
+                    }
                 } else if (checkingLiveness.compareAndSet(false, true)) {
                     checkLivenessWhileWatching(moved);
                 }
@@ -439,11 +489,11 @@ final class EtcdLockEngine implements LockEngine {
             watcher = backend.client().getWatchClient().watch(watched, option,
                     Watch.listener(response -> {
                         if (response.isCreatedNotify()) {
-                            watching.complete(null);
+                            watching.complete(response.getHeader().getRevision());
                         }
                         if (response.getEvents().stream().anyMatch(event -> event.getEventType() == WatchEvent.EventType.DELETE
                                 && mayFree.test(event))) {
-                            (checkOnDeletion ? check : free).run();
+                            follow.accept(onDeletion.get());
                         }
                     }, broken -> {
                         watching.completeExceptionally(broken);
@@ -456,9 +506,9 @@ final class EtcdLockEngine implements LockEngine {
                 stopWatching();
                 return;
             }
-            explained(watching, "watching the holder of").whenComplete((confirmed, failure) -> {
+            explained(watching, "watching the holder of").whenComplete((watchedAfter, failure) -> {
                 if (failure == null) {
-                    check.run();
+                    follow.accept(onceWatching.apply(watchedAfter));
                 } else if (moved.compareAndSet(false, true)) {
                     stopWatching();
                     outage(failure, this::lookForPredecessor);
