@@ -124,7 +124,8 @@ final class RedisLease implements Lease {
     /** The renewal script on this one hold: a compare-and-{@code PEXPIRE} to {@code remaining} from now. */
     private CompletableFuture<Boolean> expireIn(Duration remaining) {
         CompletableFuture<List<Long>> answer = backend.run(hold.renew(), hold.renewKeys(), owner,
-                Long.toString(Math.max(1, remaining.toMillis())));
+                // rounded up: the lock must not end before the time asked (holdAtLeast), and Redis counts whole ms
+                Long.toString(Math.max(1, (remaining.toNanos() + 999_999) / 1_000_000)));
         return answer.thenApply(renewed -> renewed.get(0) == 1L);
     }
 

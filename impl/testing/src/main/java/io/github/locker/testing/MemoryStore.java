@@ -66,7 +66,11 @@ final class MemoryStore {
 
     private final Map<String, Holders> holders = new HashMap<>();
     private final Map<String, Long> lastTokens = new HashMap<>();
-    private final Map<String, Set<CompletableFuture<Void>>> waiters = new HashMap<>();
+    /** What a waiting acquisition asks for: which of the waiters a release can let in. */
+    private record Waiter(LockMode mode, int permits) {
+    }
+
+    private final Map<String, Map<CompletableFuture<Void>, Waiter>> waiters = new HashMap<>();
 
     /** The store's key of a locker's lock: a separator no prefix can fake, so prefixes "t1" and "t12" never meet. */
     static String keyOf(String keyPrefix, String key) {
@@ -120,7 +124,7 @@ final class MemoryStore {
                 return new Attempt(true, token, taken.expiresAtNanos());
             }
             if (onRelease != null) {
-                waiters.computeIfAbsent(key, unused -> new LinkedHashSet<>()).add(onRelease);
+                waiters.computeIfAbsent(key, unused -> new LinkedHashMap<>()).put(onRelease, new Waiter(mode, permits));
                 if (mode == LockMode.EXCLUSIVE) {
                     current.writersWaiting.add(owner);
                 }
@@ -157,17 +161,17 @@ final class MemoryStore {
             if (!holder.isLive(System.nanoTime())) {
                 return false;
             }
-            woken = allWaiters(key);
+            woken = admissibleWaiters(key);
         }
         woken.forEach(waiter -> waiter.complete(null));
         return true;
     }
 
-    /** Wakes the waiters again for a woken one that had already given up, so the release is not lost. */
+    /** Wakes the next waiters for a woken one that had already given up, so the release is not lost. */
     void passOn(String key) {
         List<CompletableFuture<Void>> woken;
         synchronized (this) {
-            woken = allWaiters(key);
+            woken = admissibleWaiters(key);
         }
         woken.forEach(waiter -> waiter.complete(null));
     }
@@ -175,8 +179,8 @@ final class MemoryStore {
     /** A waiter leaves the queue (to look again, or because it gave up), so a release wakes those that still wait. */
     void leaveQueue(String key, CompletableFuture<Void> onRelease) {
         synchronized (this) {
-            Set<CompletableFuture<Void>> queue = waiters.get(key);
-            if (queue != null && queue.remove(onRelease) && queue.isEmpty()) {
+            Map<CompletableFuture<Void>, Waiter> queue = waiters.get(key);
+            if (queue != null && queue.remove(onRelease) != null && queue.isEmpty()) {
                 waiters.remove(key);
             }
         }
@@ -188,7 +192,7 @@ final class MemoryStore {
         synchronized (this) {
             Holders current = holders.get(key);
             if (current != null && current.writersWaiting.remove(owner)) {
-                woken = allWaiters(key);
+                woken = admissibleWaiters(key);
             }
         }
         woken.forEach(waiter -> waiter.complete(null));
@@ -204,7 +208,7 @@ final class MemoryStore {
     }
 
     synchronized int waiting(String key) {
-        Set<CompletableFuture<Void>> queue = waiters.get(key);
+        Map<CompletableFuture<Void>, Waiter> queue = waiters.get(key);
         return queue == null ? 0 : queue.size();
     }
 
@@ -214,14 +218,48 @@ final class MemoryStore {
         return holder != null && holder.token() == token ? holder : null;
     }
 
-    /** Every waiter of the key, taken out of its queue: several readers or permits may fit after one release. */
-    private List<CompletableFuture<Void>> allWaiters(String key) {
-        Set<CompletableFuture<Void>> queue = waiters.remove(key);
+    /**
+     * The waiters the key's holders would let in now, in their order, taken out of the queue: the
+     * first exclusive one when nobody holds the key, every shared one while no writer holds or
+     * waits, as many permit waiters as there are free permits. Waking only those keeps a release of
+     * a key with thousands of waiters from waking them all to find it taken again.
+     */
+    private List<CompletableFuture<Void>> admissibleWaiters(String key) {
+        Map<CompletableFuture<Void>, Waiter> queue = waiters.get(key);
         Holders current = holders.get(key);
+        List<CompletableFuture<Void>> woken = new ArrayList<>();
+        if (current != null) {
+            current.dropExpired(System.nanoTime());
+        }
+        if (queue != null) {
+            int held = current == null ? 0 : current.byOwner.size();
+            boolean exclusive = current != null && current.exclusive;
+            boolean writersWaiting = current != null && !current.writersWaiting.isEmpty();
+            for (var waiting = queue.entrySet().iterator(); waiting.hasNext(); ) {
+                var entry = waiting.next();
+                Waiter waiter = entry.getValue();
+                boolean admitted = switch (waiter.mode()) {
+                    case EXCLUSIVE -> held == 0;
+                    case SHARED -> !exclusive && !writersWaiting;
+                    case PERMIT -> held < waiter.permits();
+                };
+                if (admitted) {
+                    woken.add(entry.getKey());
+                    waiting.remove();
+                    held++;
+                    exclusive = waiter.mode() == LockMode.EXCLUSIVE;
+                } else if (waiter.mode() != LockMode.SHARED) {
+                    break; // in order: who waited longer goes first
+                }
+            }
+            if (queue.isEmpty()) {
+                waiters.remove(key);
+            }
+        }
         if (current != null && current.isIdle()) {
             holders.remove(key);
         }
-        return queue == null ? List.of() : new ArrayList<>(queue);
+        return woken;
     }
 
     private void reset() {
@@ -229,7 +267,7 @@ final class MemoryStore {
         synchronized (this) {
             holders.clear();
             lastTokens.clear();
-            waiters.values().forEach(woken::addAll);
+            waiters.values().forEach(queue -> woken.addAll(queue.keySet()));
             waiters.clear();
         }
         woken.forEach(waiter -> waiter.complete(null));
