@@ -17,6 +17,7 @@ import io.github.locker.spi.AcquisitionListener;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -395,17 +396,13 @@ final class CoreLocker implements Locker {
     }
 
     private void checkOptions(LockOptions options) {
-        requireOptions(options);
-        if (!engine.supports(options.mode())) {
-            throw new UnsupportedOperationException("Locker '" + name + "' (" + engine.describe() + ") cannot take "
-                    + options.mode().name().toLowerCase(java.util.Locale.ROOT) + " holds: its driver does not support "
-                    + "that mode");
-        }
-    }
-
-    static void requireOptions(LockOptions options) {
         if (options == null) {
             throw new IllegalArgumentException("options must not be null (use LockOptions.defaults())");
+        }
+        if (!engine.supports(options.mode())) {
+            throw new UnsupportedOperationException("Locker '" + name + "' (" + engine.describe() + ") cannot take "
+                    + options.mode().name().toLowerCase(Locale.ROOT) + " holds: its driver does not support "
+                    + "that mode");
         }
     }
 }

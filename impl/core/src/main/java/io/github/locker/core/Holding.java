@@ -1,5 +1,6 @@
 package io.github.locker.core;
 
+import io.github.locker.LockMode;
 import io.github.locker.LockOptions;
 import io.github.locker.LockBackendException;
 import io.github.locker.spi.Lease;
@@ -75,12 +76,12 @@ final class Holding {
         return !lost && lease.isHeld();
     }
 
-    /** @return true when another handle was opened; false when the lease is released or no longer held */
     /** @return the mode the lock is held in */
-    io.github.locker.LockMode mode() {
+    LockMode mode() {
         return options.mode();
     }
 
+    /** @return true when another handle was opened; false when the lease is released or no longer held */
     boolean enterAgain() {
         while (true) {
             int open = openHandles.get();

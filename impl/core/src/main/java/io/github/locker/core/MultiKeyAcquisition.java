@@ -48,9 +48,11 @@ final class MultiKeyAcquisition {
         return List.copyOf(new TreeSet<>(keys));
     }
 
-    /** @param ordered the keys as {@link #ordered} returned them */
+    /**
+     * @param ordered the keys as {@link #ordered} returned them
+     * @param options options the locker has checked
+     */
     static CompletableFuture<MultiLock> start(Locker locker, List<String> ordered, LockOptions options) {
-        CoreLocker.requireOptions(options);
         MultiKeyAcquisition acquisition = new MultiKeyAcquisition(locker, ordered, options);
         acquisition.result.whenComplete((held, failure) -> {
             if (failure != null) {

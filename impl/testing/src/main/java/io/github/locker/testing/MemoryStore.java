@@ -104,8 +104,8 @@ final class MemoryStore {
             Holders current = holders.computeIfAbsent(key, unused -> new Holders());
             current.dropExpired(now);
             if (mode == LockMode.PERMIT && current.permits != 0 && current.permits != permits) {
-                throw new LockConflictException(key.substring(key.indexOf('\u0000') + 1), "The semaphore '"
-                        + key.substring(key.indexOf('\u0000') + 1) + "' is held with " + current.permits
+                String semaphore = key.substring(key.indexOf('\u0000') + 1);
+                throw new LockConflictException(semaphore, "The semaphore '" + semaphore + "' is held with " + current.permits
                         + " permits, and this acquisition asked for " + permits + ": give every acquisition of a "
                         + "semaphore the same count", null);
             }
