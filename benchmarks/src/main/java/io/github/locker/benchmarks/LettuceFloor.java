@@ -5,6 +5,7 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.resource.ClientResources;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
@@ -12,12 +13,14 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The least a correct Redis lock can do, on the same client library as ours: {@code SET NX PX}
  * with a unique owner token, and a compare-and-delete script. No fencing token, no keep-alive, no
- * waiting: it measures only uncontended cycles, and says so when it meets a held key.
+ * waiting: it measures only uncontended cycles, and says so when it meets a held key. Lettuce's
+ * command latency histogram is off, as in our driver ({@link Loopback#lettuceResources}).
  */
 final class LettuceFloor implements LockClient {
     private static final String COMPARE_AND_DELETE =
             "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
 
+    private final ClientResources resources;
     private final RedisClient client;
     private final StatefulRedisConnection<String, String> connection;
     private final RedisCommands<String, String> redis;
@@ -27,7 +30,8 @@ final class LettuceFloor implements LockClient {
     private final AtomicLong owners = new AtomicLong();
 
     LettuceFloor(Duration lease) {
-        this.client = RedisClient.create(Loopback.redisUri());
+        this.resources = Loopback.lettuceResources();
+        this.client = RedisClient.create(resources, Loopback.redisUri());
         this.connection = client.connect();
         this.redis = connection.sync();
         this.ifAbsentWithLease = SetArgs.Builder.nx().px(lease.toMillis());
@@ -48,5 +52,6 @@ final class LettuceFloor implements LockClient {
     public void close() {
         connection.close();
         client.shutdown();
+        resources.shutdown();
     }
 }

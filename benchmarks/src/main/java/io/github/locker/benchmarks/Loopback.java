@@ -1,5 +1,7 @@
 package io.github.locker.benchmarks;
 
+import io.lettuce.core.metrics.CommandLatencyRecorder;
+import io.lettuce.core.resource.ClientResources;
 import java.time.Duration;
 
 /**
@@ -19,6 +21,15 @@ final class Loopback {
     /** @return {@code redis://127.0.0.1:<port>} of this run's Redis */
     static String redisUri() {
         return required(REDIS_PROPERTY);
+    }
+
+    /**
+     * @return Lettuce's resources with its command latency histogram off, as our driver has them: it
+     *     records every command whenever LatencyUtils is on the class path (Micrometer brings it here),
+     *     so every subject on Lettuce leaves it off, and none pays for what only some would record
+     */
+    static ClientResources lettuceResources() {
+        return ClientResources.builder().commandLatencyRecorder(CommandLatencyRecorder.disabled()).build();
     }
 
     /** @return the client URL of this run's etcd */

@@ -9,6 +9,8 @@ enum Subject {
     /** Raw Lettuce: SET NX PX, then a compare-and-delete script. Two round trips: the physical floor. */
     FLOOR_REDIS("floor-redis", "floor: raw Lettuce SET NX PX + compare-and-delete"),
     REDISSON("redisson", "Redisson RLock"),
+    /** ShedLock's Redis provider on Spring Data Redis: SET NX PX, then DEL. No waiting, no fencing. */
+    SHEDLOCK_REDIS("shedlock-redis", "ShedLock Redis provider (Spring Data Redis)"),
     OURS_ETCD("ours-etcd", "ours (etcd)"),
     /** Raw jetcd: a put-if-absent transaction on a lease, then a delete. Two round trips: the floor. */
     FLOOR_ETCD("floor-etcd", "floor: raw jetcd put-if-absent txn + delete"),
@@ -43,7 +45,7 @@ enum Subject {
 
     /** @return whether it runs on Redis (else on etcd) */
     boolean onRedis() {
-        return this == OURS_REDIS || this == FLOOR_REDIS || this == REDISSON;
+        return this == OURS_REDIS || this == FLOOR_REDIS || this == REDISSON || this == SHEDLOCK_REDIS;
     }
 
     /**
@@ -66,6 +68,7 @@ enum Subject {
             case OURS_REDIS -> OursClient.redis(lease);
             case FLOOR_REDIS -> new LettuceFloor(lease);
             case REDISSON -> new RedissonLocks(lease);
+            case SHEDLOCK_REDIS -> new ShedLockRedis(lease);
             case OURS_ETCD -> OursClient.etcd(lease);
             case FLOOR_ETCD -> new EtcdFloor(lease);
             case JETCD_LOCK -> new JetcdLockService(lease);

@@ -35,7 +35,7 @@ public class UncontendedCycleBenchmark {
     static final Duration LEASE = Duration.ofSeconds(30);
 
     /** Which implementation: a {@link Subject} id. */
-    @Param({"ours-redis", "floor-redis", "redisson", "ours-etcd", "floor-etcd", "jetcd-lock"})
+    @Param({"ours-redis", "floor-redis", "redisson", "shedlock-redis", "ours-etcd", "floor-etcd", "jetcd-lock"})
     public String subject;
 
     private LockClient client;

@@ -20,7 +20,8 @@ public final class Keys {
         if (key.isBlank()) {
             throw new IllegalArgumentException("key must not be blank, was '" + key + "'");
         }
-        int bytes = key.getBytes(StandardCharsets.UTF_8).length;
+        // a char is at most 3 UTF-8 bytes: most keys are short enough not to be encoded here at all
+        int bytes = key.length() * 3 <= Locker.MAX_KEY_BYTES ? key.length() : key.getBytes(StandardCharsets.UTF_8).length;
         if (bytes > Locker.MAX_KEY_BYTES) {
             throw new IllegalArgumentException("key must be at most " + Locker.MAX_KEY_BYTES
                     + " UTF-8 bytes, was " + bytes + " bytes (starting '" + key.substring(0, 32) + "...')");
@@ -37,6 +38,13 @@ public final class Keys {
      * @return the escaped key
      */
     public static String escape(String key, String reserved) {
+        int first = 0;
+        while (first < key.length() && key.charAt(first) != '%' && reserved.indexOf(key.charAt(first)) < 0) {
+            first++;
+        }
+        if (first == key.length()) {
+            return key; // nothing to escape: most keys, and no copy of them
+        }
         StringBuilder escaped = new StringBuilder(key.length());
         for (int i = 0; i < key.length(); i++) {
             char c = key.charAt(i);

@@ -25,6 +25,7 @@ import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.metrics.CommandLatencyRecorder;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import java.net.SocketAddress;
@@ -71,7 +72,6 @@ final class RedisBackend implements LockerBackend {
     /** The per-key subscriptions on a Cluster with sharded pub/sub; null where releases use plain PUBLISH. */
     private final ShardedReleases sharded;
     private final ScheduledExecutorService keepAlive;
-    private final RenewalBatch renewals;
     /** The connection of acquisitions that replicas must acknowledge; null without {@code replicas-ack}. */
     private final ReplicaAcks acks;
     private final DriverRuntime runtime = new DriverRuntime("locker-redis");
@@ -98,7 +98,7 @@ final class RedisBackend implements LockerBackend {
         ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, BackendReplies.daemonThreads("locker-redis-keepalive"));
         scheduler.setRemoveOnCancelPolicy(true);
         this.keepAlive = scheduler;
-        this.renewals = new RenewalBatch(this, settings.cluster(), scheduler);
+        new RenewalBatch(this, settings.cluster(), scheduler); // ticks on the scheduler until it shuts down
         this.acks = settings.replicasAck() > 0 ? ReplicaAcks.connect(settings, client) : null;
     }
 
@@ -108,6 +108,9 @@ final class RedisBackend implements LockerBackend {
                 .computationThreadPoolSize(2)
                 // Come back within a second of Redis coming back, not after Lettuce's default 30 s backoff.
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(20), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+                // Lettuce times every command into a latency histogram whenever LatencyUtils is on the class path
+                // (Micrometer brings it): nobody reads ours, and the locker's metrics time what users see
+                .commandLatencyRecorder(CommandLatencyRecorder.disabled())
                 .build();
         AbstractRedisClient client = null;
         try {
@@ -229,10 +232,6 @@ final class RedisBackend implements LockerBackend {
         // standalone and Cluster command interfaces both extend the base commands that have PING
         BackendReplies.awaitPing(((BaseRedisAsyncCommands<String, String>) commands).ping().toCompletableFuture(), timeout,
                 settings.address());
-    }
-
-    RenewalBatch renewals() {
-        return renewals;
     }
 
     Set<RedisLease> held() {

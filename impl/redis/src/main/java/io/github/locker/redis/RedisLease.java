@@ -15,7 +15,8 @@ import java.util.logging.Logger;
 /**
  * One held Redis lock, share of a lock or permit ({@link HoldKeys}): its owner token, its fencing
  * token, its validity on the monotonic clock and when its next renewal is due (sent by the
- * backend's {@link RenewalBatch}). The validity is counted from before the acquire request was
+ * backend's {@link RenewalBatch}, which looks through the backend's held leases: no set of its own to
+ * join and leave). The validity is counted from before the acquire request was
  * sent, less a margin for clock drift between this host and Redis, and moves forward only when a
  * renewal succeeds.
  */
@@ -30,6 +31,8 @@ final class RedisLease implements Lease {
     private final String owner;
     private final long fencingToken;
     private final long leaseMillis;
+    /** Whether the backend's {@link RenewalBatch} renews it, at a third of its lease, while it is held. */
+    private final boolean keptAlive;
     private final AcquisitionListener onLost;
     private final AtomicReference<State> state = new AtomicReference<>(State.HELD);
     private volatile long validUntilNanos;
@@ -37,13 +40,14 @@ final class RedisLease implements Lease {
     private volatile boolean renewing;
 
     private RedisLease(RedisBackend backend, String key, HoldKeys hold, String owner, long fencingToken,
-            long leaseMillis, long sentAtNanos, AcquisitionListener onLost) {
+            long leaseMillis, boolean keptAlive, long sentAtNanos, AcquisitionListener onLost) {
         this.backend = backend;
         this.key = key;
         this.hold = hold;
         this.owner = owner;
         this.fencingToken = fencingToken;
         this.leaseMillis = leaseMillis;
+        this.keptAlive = keptAlive;
         this.onLost = onLost;
         this.validUntilNanos = validUntil(sentAtNanos);
     }
@@ -51,11 +55,8 @@ final class RedisLease implements Lease {
     static RedisLease start(RedisBackend backend, String key, HoldKeys hold, String owner, long fencingToken,
             LockOptions options, long sentAtNanos, AcquisitionListener onLost) {
         RedisLease lease = new RedisLease(backend, key, hold, owner, fencingToken,
-                options.leaseTime().toMillis(), sentAtNanos, onLost);
-        if (options.keepAlive()) {
-            lease.nextRenewalNanos = sentAtNanos + TimeUnit.MILLISECONDS.toNanos(lease.leaseMillis / 3);
-            backend.renewals().keepAlive(lease);
-        }
+                options.leaseTime().toMillis(), options.keepAlive(), sentAtNanos, onLost);
+        lease.nextRenewalNanos = sentAtNanos + TimeUnit.MILLISECONDS.toNanos(lease.leaseMillis / 3);
         backend.held().add(lease);
         return lease;
     }
@@ -115,7 +116,6 @@ final class RedisLease implements Lease {
         }
         boolean validUpToNow = System.nanoTime() - validUntilNanos < 0;
         backend.held().remove(this);
-        backend.renewals().stop(this);
         // no release message: the lock stays ours on Redis, and waiters look again when its TTL ends
         return backend.explained(expireIn(remaining), backend.commandTimeout(), key, "releasing after a delay")
                 .thenApply(stillOurs -> stillOurs && validUpToNow);
@@ -139,13 +139,12 @@ final class RedisLease implements Lease {
             return null;
         }
         backend.held().remove(this);
-        backend.renewals().stop(this);
         return backend.release(hold, owner);
     }
 
-    /** @return whether a renewal should be sent now: held, none in flight, and its time has come */
+    /** @return whether a renewal should be sent now: kept alive, held, none in flight, and its time has come */
     boolean renewalDue(long now) {
-        return state.get() == State.HELD && !renewing && now - nextRenewalNanos >= 0;
+        return keptAlive && state.get() == State.HELD && !renewing && now - nextRenewalNanos >= 0;
     }
 
     /** Called by the batch as it sends this lock's renewal. */
@@ -191,7 +190,6 @@ final class RedisLease implements Lease {
 
     private void markLost(String why, Throwable cause) {
         if (state.compareAndSet(State.HELD, State.LOST)) {
-            backend.renewals().stop(this);
             LOG.log(Level.WARNING, "Lock ''{0}'' (token {1}) on {2} was lost: {3}{4}",
                     new Object[] {key, fencingToken, backend.describe(), why, cause == null ? "" : " (" + cause + ")"});
             onLost.leaseLost(this, why, cause);

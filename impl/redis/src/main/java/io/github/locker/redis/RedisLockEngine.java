@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Acquisition on Redis: one script call per attempt; between attempts the waiter is a future in
  * the backend's release waiters plus a timer at the holder's lease end, whichever fires first
- * triggers the next attempt. No thread waits. Exclusive, shared and permit holds differ only in
+ * triggers the next attempt. No thread waits, and an uncontended acquisition sets up no wait at all. Exclusive, shared and permit holds differ only in
  * their keys and scripts ({@link HoldKeys}).
  */
 final class RedisLockEngine implements LockEngine {
@@ -70,6 +70,8 @@ final class RedisLockEngine implements LockEngine {
         private final HoldKeys hold;
         private final String owner = backend.newOwnerToken();
         private final LockOptions options;
+        /** The lease as the scripts take it, in ms. */
+        private final String leaseMillis;
         private final Deadline deadline;
         private final AcquisitionListener listener;
         private final CompletableFuture<Lease> result = new CompletableFuture<>();
@@ -81,7 +83,7 @@ final class RedisLockEngine implements LockEngine {
         private volatile boolean mayBeWaiting;
         /** Whether an attempt failed while waiting, so it may have left a writer mark for the next to take out. */
         private volatile boolean failedWaiting;
-        /** The current wait: the release message's future and the lease-end timer. */
+        /** The current wait, set up after a failed attempt: the release message's future and the lease-end timer. */
         private volatile CompletableFuture<Void> released;
         private volatile Future<?> holderLeaseEnd;
         private volatile boolean attemptInFlight;
@@ -95,6 +97,7 @@ final class RedisLockEngine implements LockEngine {
             this.key = key;
             this.hold = HoldKeys.of(lockKeyOf(key), options.mode());
             this.options = options;
+            this.leaseMillis = Long.toString(options.leaseTime().toMillis());
             this.deadline = deadline;
             this.listener = listener;
         }
@@ -117,18 +120,12 @@ final class RedisLockEngine implements LockEngine {
                 return;
             }
             boolean willWait = !deadline.hasPassed();
-            // registered before the attempt, so a release between a failed attempt and the wait is not missed
-            CompletableFuture<Void> wakeUp = willWait ? backend.waiters().register(hold.waitKey(), hold.shared()) : null;
-            released = wakeUp;
             mayBeWaiting |= willWait;
-            if (result.isDone()) {
-                stopWaiting();
-                return;
-            }
+            // read before the attempt is sent: a release announced between its failure and our wait is not missed
+            long announcedBefore = willWait ? backend.waiters().unservedAnnouncements(hold.waitKey()) : 0;
             long sentAt = System.nanoTime();
             attemptInFlight = true;
             String waiting = !mayBeWaiting ? NOT_WAITING : failedWaiting ? WAITED : WAITING;
-            String leaseMillis = Long.toString(options.leaseTime().toMillis());
             String[] arguments = options.mode() == LockMode.PERMIT
                     ? new String[] {owner, leaseMillis, waiting, WAITERS_COUNT_MARGIN_MILLIS, Integer.toString(options.permits())}
                     : new String[] {owner, leaseMillis, waiting, WAITERS_COUNT_MARGIN_MILLIS};
@@ -140,10 +137,10 @@ final class RedisLockEngine implements LockEngine {
             // did not know the script: the WAIT sent behind the refused EVALSHA blocks too, with too few replicas.
             Duration floor = acks == null ? MIN_ATTEMPT_TIME : MIN_ATTEMPT_TIME.plus(acks.timeout().multipliedBy(2));
             backend.explained(answer, deadline.attemptTimeout(backend.commandTimeout(), floor), key, "acquiring")
-                    .whenComplete((reply, failure) -> answered(reply, failure, sentAt, wakeUp));
+                    .whenComplete((reply, failure) -> answered(reply, failure, sentAt, willWait, announcedBefore));
         }
 
-        private void answered(List<Long> reply, Throwable failure, long sentAt, CompletableFuture<Void> wakeUp) {
+        private void answered(List<Long> reply, Throwable failure, long sentAt, boolean willWait, long announcedBefore) {
             attemptInFlight = false;
             if (result.isDone() && (failure != null || reply.get(0) != 1L)) {
                 leaveWaitersSet(null); // the caller gave up while this attempt was on its way
@@ -168,13 +165,19 @@ final class RedisLockEngine implements LockEngine {
                 result.completeExceptionally(otherPermitCount(reply.get(1)));
                 return;
             }
-            failedWaiting |= wakeUp != null;
-            if (wakeUp == null || deadline.hasPassed() || result.isDone()) {
+            failedWaiting |= willWait;
+            if (!willWait || deadline.hasPassed() || result.isDone()) {
                 result.complete(null);
                 return;
             }
             // on the client's event loop: the wait (a timer, the waiters' registry, a subscription) is set up on ours
             backend.runtime().callbacks().execute(() -> {
+                CompletableFuture<Void> wakeUp = backend.waiters().register(hold.waitKey(), hold.shared(), announcedBefore);
+                released = wakeUp;
+                if (result.isDone()) {
+                    stopWaiting(); // ended while we registered: its end may not have seen the registration
+                    return;
+                }
                 waitForRelease(reply.get(1), wakeUp);
                 CompletableFuture<Long> subscribed = subscribedAt();
                 if (subscribed != null) {

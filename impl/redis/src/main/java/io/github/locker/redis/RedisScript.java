@@ -22,7 +22,8 @@ enum RedisScript {
      *
      * <p>{@code waiting} is {@code 1} when the caller waits for a release message if it fails,
      * {@code 2} when an attempt of it failed before: a failed attempt adds its owner token to the
-     * lock's waiters set, a successful one removes it. The set is what makes {@link #RELEASE}
+     * lock's waiters set, a successful one after a failed one ({@code 2}) removes it (an owner token
+     * is one acquisition's, so on a {@code 1} it was never in). The set is what makes {@link #RELEASE}
      * publish. Adding in the same script as the failed attempt leaves no moment in which a release
      * could find a waiter about to sleep missing; membership by owner token makes adding and
      * removing idempotent, so a set lost (expired, evicted, deleted) is whole again once its waiters
@@ -33,16 +34,14 @@ enum RedisScript {
      * <p>A failed waiting attempt also puts its owner in the writers set (scored by when that mark
      * ends, in Redis's time, as long as its waiters-set entry lives), which makes new shared
      * acquisitions wait behind it; {@code 2} takes it out again on success. Both only on the
-     * contended path: an uncontended lock costs {@code SET}, {@code SREM}, {@code INCR} as before.
+     * contended path: an uncontended lock costs {@code SET} and {@code INCR}.
      */
     ACQUIRE(ScriptOutputType.MULTI, """
             local waiting = ARGV[3] ~= '0'
             if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
-              if waiting then
+              if ARGV[3] == '2' then
                 redis.call('SREM', KEYS[3], ARGV[1])
-                if ARGV[3] == '2' then
-                  redis.call('ZREM', KEYS[4], ARGV[1])
-                end
+                redis.call('ZREM', KEYS[4], ARGV[1])
               end
               return {1, redis.call('INCR', KEYS[2])}
             end
@@ -116,7 +115,7 @@ enum RedisScript {
             if held > 0 then
               local count = tonumber(redis.call('GET', KEYS[2]))
               if count and count ~= permits then
-                if waiting then
+                if ARGV[3] == '2' then
                   redis.call('SREM', KEYS[4], ARGV[1])
                 end
                 return {-1, count}
@@ -308,7 +307,7 @@ enum RedisScript {
                     """.formatted(holders)
                     + expireWithLastLease("KEYS[" + holders + "]", "KEYS[" + other + "]")
                     + """
-                    if waiting then
+                    if ARGV[3] == '2' then
                       redis.call('SREM', KEYS[%1$d], ARGV[1])
                     end
                     return {1, redis.call('INCR', KEYS[%2$d])}

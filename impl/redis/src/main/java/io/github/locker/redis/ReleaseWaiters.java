@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Predicate;
 
 /**
@@ -14,53 +15,90 @@ import java.util.function.Predicate;
  * waiter (the others would only lose the race to it) and every shared waiter of the key (they can
  * all get in at once; the writer preference sends back those that cannot). A lost message only
  * delays a waiter until its holder's lease would end. Adding, removing and waking one are O(1),
- * however many wait on one key; the futures are completed outside the map's lock, since a woken
- * waiter registers again from the same thread.
+ * however many wait on one key; the futures are completed outside the map's lock.
+ *
+ * <p>An attempt registers only once it has failed, so an uncontended acquisition never touches the
+ * map: before it is sent it reads its key's count of unserved announcements
+ * ({@link #unservedAnnouncements}), and registers with that count. An announcement that finds no
+ * exclusive waiter to wake counts itself as unserved, and a registration that finds the count moved
+ * is woken at once: a release announced while its attempt was on its way is not missed. Both happen
+ * inside the map's atomic {@code compute} of the key, so one of the two always sees the other. An
+ * announcement that wakes a waiter leaves the attempts still on their way asleep: the woken one takes
+ * the lock or finds it held, and its holder's release is announced again. Keys share counts by hash,
+ * so a waiter may be woken early by another key's release: it tries once more and waits again.
  */
 final class ReleaseWaiters {
-    private final ConcurrentHashMap<String, LinkedHashSet<CompletableFuture<Void>>> byLockKey = new ConcurrentHashMap<>();
-    /** The shared waiters apart, so a key without any costs a release nothing more than before. */
-    private final ConcurrentHashMap<String, LinkedHashSet<CompletableFuture<Void>>> sharedByLockKey = new ConcurrentHashMap<>();
+    /** How many counts of unserved announcements the keys share: a power of two. */
+    private static final int COUNTS = 256;
+
+    /** One key's waiters, changed only inside the map's {@code compute} of the key. */
+    private static final class Waiting {
+        final LinkedHashSet<CompletableFuture<Void>> exclusive = new LinkedHashSet<>();
+        final LinkedHashSet<CompletableFuture<Void>> shared = new LinkedHashSet<>();
+
+        boolean isEmpty() {
+            return exclusive.isEmpty() && shared.isEmpty();
+        }
+    }
+
+    private final ConcurrentHashMap<String, Waiting> byLockKey = new ConcurrentHashMap<>();
+    private final AtomicLongArray unserved = new AtomicLongArray(COUNTS);
 
     /**
-     * Registers before the attempt, so a release between a failed attempt and the wait is not missed.
+     * @param lockKey the key releases name
+     * @return its count of unserved announcements now, read before an attempt is sent, for {@link #register}
+     */
+    long unservedAnnouncements(String lockKey) {
+        return unserved.get(countOf(lockKey));
+    }
+
+    /**
+     * Registers a waiter whose attempt failed, so that the next release of the key wakes it.
      *
      * @param lockKey the key releases name
      * @param shared whether the waiter wants a share, and is woken with every other shared waiter
+     * @param seenBeforeAttempt {@link #unservedAnnouncements} of the key before the failed attempt was
+     *     sent: if it moved since, a release may have been announced before the waiter was here, and
+     *     the future is completed at once
      * @return completes when a release of the key is announced
      */
-    CompletableFuture<Void> register(String lockKey, boolean shared) {
+    CompletableFuture<Void> register(String lockKey, boolean shared, long seenBeforeAttempt) {
         CompletableFuture<Void> wakeUp = new CompletableFuture<>();
-        (shared ? sharedByLockKey : byLockKey).compute(lockKey, (key, waiting) -> {
-            LinkedHashSet<CompletableFuture<Void>> queue = waiting == null ? new LinkedHashSet<>() : waiting;
-            queue.add(wakeUp);
+        boolean[] missed = new boolean[1];
+        byLockKey.compute(lockKey, (key, waiting) -> {
+            missed[0] = unserved.get(countOf(key)) != seenBeforeAttempt;
+            if (missed[0]) {
+                return waiting;
+            }
+            Waiting queue = waiting == null ? new Waiting() : waiting;
+            (shared ? queue.shared : queue.exclusive).add(wakeUp);
             return queue;
         });
+        if (missed[0]) {
+            wakeUp.complete(null);
+        }
         return wakeUp;
     }
 
     /** Takes out a future {@link #register} returned, with the same {@code shared}. */
     void unregister(String lockKey, CompletableFuture<Void> wakeUp, boolean shared) {
-        (shared ? sharedByLockKey : byLockKey).computeIfPresent(lockKey, (key, waiting) -> {
-            waiting.remove(wakeUp);
+        byLockKey.computeIfPresent(lockKey, (key, waiting) -> {
+            (shared ? waiting.shared : waiting.exclusive).remove(wakeUp);
             return waiting.isEmpty() ? null : waiting;
         });
     }
 
     /**
      * A release of {@code lockKey} was announced: wakes the first exclusive waiter that is still
-     * waiting (one woken already by its timer has cancelled its future) and every shared one.
+     * waiting (one woken already by its timer has cancelled its future) and every shared one; with
+     * no exclusive waiter to wake, counts the announcement as unserved.
      */
     void released(String lockKey) {
-        CompletableFuture<Void> next;
-        do {
-            next = takeFirst(lockKey);
-        } while (next != null && !next.complete(null));
-        if (!sharedByLockKey.isEmpty()) {
-            LinkedHashSet<CompletableFuture<Void>> readers = sharedByLockKey.remove(lockKey);
-            if (readers != null) {
-                readers.forEach(wakeUp -> wakeUp.complete(null));
-            }
+        List<CompletableFuture<Void>> readers = new ArrayList<>();
+        CompletableFuture<Void> next = takeFirst(lockKey, readers);
+        readers.forEach(wakeUp -> wakeUp.complete(null));
+        while (next != null && !next.complete(null)) {
+            next = takeFirst(lockKey, null);
         }
     }
 
@@ -71,29 +109,49 @@ final class ReleaseWaiters {
 
     /**
      * Messages for some keys may have been missed (their sharded subscription was dropped and is
-     * back): their waiters try again.
+     * back): their waiters try again, and so do the attempts on their way.
      *
      * @param missed which keys' waiters
      */
     void wakeWhere(Predicate<String> missed) {
-        List<CompletableFuture<Void>> everyone = new ArrayList<>();
-        for (ConcurrentHashMap<String, LinkedHashSet<CompletableFuture<Void>>> waiters : List.of(byLockKey, sharedByLockKey)) {
-            waiters.keySet().stream().filter(missed).forEach(lockKey -> waiters.computeIfPresent(lockKey, (key, waiting) -> {
-                everyone.addAll(waiting);
-                return waiting;
-            }));
+        for (int count = 0; count < COUNTS; count++) {
+            unserved.incrementAndGet(count);
         }
+        List<CompletableFuture<Void>> everyone = new ArrayList<>();
+        byLockKey.keySet().stream().filter(missed).forEach(lockKey -> byLockKey.computeIfPresent(lockKey, (key, waiting) -> {
+            everyone.addAll(waiting.exclusive);
+            everyone.addAll(waiting.shared);
+            return waiting;
+        }));
         everyone.forEach(wakeUp -> wakeUp.complete(null));
     }
 
-    private CompletableFuture<Void> takeFirst(String lockKey) {
+    /**
+     * @param readers where to move the key's shared waiters, or null to leave them
+     * @return the oldest exclusive waiter, taken out; null when there is none, and then the
+     *     announcement is counted as unserved
+     */
+    private CompletableFuture<Void> takeFirst(String lockKey, List<CompletableFuture<Void>> readers) {
         List<CompletableFuture<Void>> first = new ArrayList<>(1);
-        byLockKey.computeIfPresent(lockKey, (key, waiting) -> {
-            Iterator<CompletableFuture<Void>> oldestFirst = waiting.iterator();
-            first.add(oldestFirst.next());
-            oldestFirst.remove();
-            return waiting.isEmpty() ? null : waiting;
+        byLockKey.compute(lockKey, (key, waiting) -> {
+            if (waiting != null && readers != null) {
+                readers.addAll(waiting.shared);
+                waiting.shared.clear();
+            }
+            if (waiting == null || waiting.exclusive.isEmpty()) {
+                unserved.incrementAndGet(countOf(key));
+            } else {
+                Iterator<CompletableFuture<Void>> oldestFirst = waiting.exclusive.iterator();
+                first.add(oldestFirst.next());
+                oldestFirst.remove();
+            }
+            return waiting == null || waiting.isEmpty() ? null : waiting;
         });
         return first.isEmpty() ? null : first.get(0);
+    }
+
+    private static int countOf(String lockKey) {
+        int hash = lockKey.hashCode();
+        return (hash ^ (hash >>> 16)) & (COUNTS - 1);
     }
 }

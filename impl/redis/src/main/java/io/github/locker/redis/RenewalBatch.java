@@ -5,9 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -17,7 +15,8 @@ import java.util.stream.Collectors;
  * renews all locks then due with one script call (one per hash slot on a Cluster, and per renewal
  * script: exclusive locks apart from shares and permits; at most {@value #MOST_PER_CALL} locks a
  * call), so renewal calls are bounded by the tick rate, not by the number of locks held. A lock is
- * renewed at a third of its lease, up to one tick late.
+ * renewed at a third of its lease, up to one tick late. It looks through the backend's held leases
+ * for those kept alive and due, so taking and releasing a lock costs it nothing.
  */
 final class RenewalBatch {
     static final long TICK_MILLIS = 50;
@@ -25,7 +24,6 @@ final class RenewalBatch {
 
     private final RedisBackend backend;
     private final boolean cluster;
-    private final Set<RedisLease> kept = ConcurrentHashMap.newKeySet();
 
     RenewalBatch(RedisBackend backend, boolean cluster, ScheduledExecutorService scheduler) {
         this.backend = backend;
@@ -33,17 +31,9 @@ final class RenewalBatch {
         scheduler.scheduleWithFixedDelay(this::renewDue, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
     }
 
-    void keepAlive(RedisLease lease) {
-        kept.add(lease);
-    }
-
-    void stop(RedisLease lease) {
-        kept.remove(lease);
-    }
-
     private void renewDue() {
         long now = System.nanoTime();
-        Map<List<Object>, List<RedisLease>> dueBySlot = kept.stream().filter(lease -> lease.renewalDue(now))
+        Map<List<Object>, List<RedisLease>> dueBySlot = backend.held().stream().filter(lease -> lease.renewalDue(now))
                 // a script's keys must share a hash slot on a Cluster; anywhere else one call takes them all
                 .collect(Collectors.groupingBy(lease -> List.of(lease.hold().renew(),
                         cluster ? SlotHash.getSlot(lease.hold().renewKeys()[0]) : 0)));

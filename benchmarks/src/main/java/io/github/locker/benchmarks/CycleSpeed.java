@@ -1,12 +1,15 @@
 package io.github.locker.benchmarks;
 
 import io.github.locker.tck.servers.EtcdServer;
+import io.github.locker.tck.servers.RedisServer;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -15,48 +18,84 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntFunction;
 
 /**
- * Issue 18, item 1: ours on etcd beside the jetcd floor and etcd's Lock service, in one JVM on one
- * etcd the tool starts, without JMH's forks, so a change can be judged in a minute.
+ * Issue 18, items 1 and 2: ours beside its floor and its peers on one backend, in one JVM on one
+ * server the tool starts, without JMH's forks, so a change can be judged in a minute. On etcd: ours,
+ * the jetcd floor and etcd's Lock service; on Redis: ours, the raw-Lettuce floor and ShedLock's
+ * Redis provider.
  * <ul>
  *   <li>{@code probe}: per subject, 2,000 uncontended cycles on one thread after a warm-up, with
- *       the client's CPU (by thread group), etcd's requests, raft proposals and CPU per cycle; then
- *       a hand-off run (16 threads on 2 nodes, one key) with etcd's requests per hand-off. Client
- *       CPU and request counts move far less with the machine's load than latency does.</li>
+ *       the client's CPU (by thread group) and allocation, the server's requests (on Redis the
+ *       commands scripts ran, on etcd raft proposals) and CPU per cycle; then a hand-off run (16
+ *       threads on 2 nodes, one key) with the server's requests per hand-off, for the subjects that
+ *       wait. Client CPU and request counts move far less with the machine's load than latency does.</li>
  *   <li>{@code ab}: interleaved rounds (each round runs every subject once, the order rotating),
  *       on 1 and 8 threads each on its own key, and prints per subject the median cycle time and
  *       throughput with the lowest and highest round, and the ratios of the medians.</li>
+ *   <li>{@code cycles}: only uncontended cycles of one subject, for a profiler.</li>
  * </ul>
- * Run: {@code java -cp target/classes:$(cat target/classpath.txt) io.github.locker.benchmarks.EtcdSpeed probe|ab [rounds] [seconds]}.
+ * Run: {@code java -cp target/classes:$(cat target/classpath.txt) io.github.locker.benchmarks.CycleSpeed
+ * redis|etcd probe|ab [rounds] [seconds]}.
  */
-public final class EtcdSpeed {
-    private static final List<Subject> SUBJECTS = List.of(Subject.OURS_ETCD, Subject.FLOOR_ETCD, Subject.JETCD_LOCK);
+public final class CycleSpeed {
+    private static final Map<String, List<Subject>> SUBJECTS = Map.of(
+            "etcd", List.of(Subject.OURS_ETCD, Subject.FLOOR_ETCD, Subject.JETCD_LOCK),
+            "redis", List.of(Subject.OURS_REDIS, Subject.FLOOR_REDIS, Subject.SHEDLOCK_REDIS));
+    /** The subjects that wait for a held lock, so that a hand-off can be measured: the floors and ShedLock refuse at once. */
+    private static final Set<Subject> WAITING = Set.of(Subject.OURS_ETCD, Subject.JETCD_LOCK, Subject.OURS_REDIS);
 
-    private EtcdSpeed() {
+    private CycleSpeed() {
     }
 
     /**
-     * @param args {@code probe} or {@code ab}, then rounds and seconds per round (ab)
+     * @param args {@code redis} or {@code etcd}; then {@code probe} (optionally one subject's id),
+     *     {@code ab} (then rounds and seconds per round) or {@code cycles} (then a subject's id, seconds and threads)
      * @throws Exception when a cycle or the server failed
      */
     public static void main(String[] args) throws Exception {
-        String mode = args.length > 0 ? args[0] : "probe";
-        EtcdServer etcd = new EtcdServer(1);
+        String backend = args.length > 0 ? args[0] : "";
+        List<Subject> subjects = SUBJECTS.get(backend);
+        if (subjects == null) {
+            throw new IllegalArgumentException("the first argument names the backend: redis or etcd, not '" + backend + "'");
+        }
+        String mode = args.length > 1 ? args[1] : "probe";
+        AutoCloseable server = startServer(backend);
         try {
-            etcd.start();
-            System.setProperty(Loopback.ETCD_PROPERTY, etcd.endpoints());
             System.out.printf(Locale.ROOT, "load average at start %.2f%n", load());
             if (mode.equals("ab")) {
-                ab(args.length > 1 ? Integer.parseInt(args[1]) : 5, args.length > 2 ? Double.parseDouble(args[2]) : 3);
+                ab(subjects, args.length > 2 ? Integer.parseInt(args[2]) : 5, args.length > 3 ? Double.parseDouble(args[3]) : 3);
             } else if (mode.equals("cycles")) {
-                cycles(Subject.of(args[1]), Integer.parseInt(args[2]));
+                cycles(Subject.of(args[2]), Double.parseDouble(args[3]), args.length > 4 ? Integer.parseInt(args[4]) : 1);
             } else {
-                probe(args.length > 1 ? List.of(Subject.of(args[1])) : SUBJECTS);
+                probe(args.length > 2 ? List.of(Subject.of(args[2])) : subjects);
             }
             System.out.printf(Locale.ROOT, "load average at end %.2f%n", load());
         } finally {
-            etcd.afterAll(null);
+            server.close();
         }
         System.exit(0);
+    }
+
+    /** @return the started server, its address in this JVM's {@link Loopback} property, and how to stop it */
+    private static AutoCloseable startServer(String backend) {
+        if (backend.equals("redis")) {
+            RedisServer redis = new RedisServer().start();
+            System.setProperty(Loopback.REDIS_PROPERTY, redis.uri());
+            return redis::stop;
+        }
+        EtcdServer etcd = new EtcdServer(1);
+        etcd.start();
+        System.setProperty(Loopback.ETCD_PROPERTY, etcd.endpoints());
+        return () -> etcd.afterAll(null);
+    }
+
+    /** @return the server's running totals (CPU, requests), which a run divides by its cycles */
+    private static Map<String, Double> serverTotals(Subject subject) throws Exception {
+        if (!subject.onRedis()) {
+            return EtcdProbe.read().totals();
+        }
+        try (RedisProbe probe = new RedisProbe()) {
+            return probe.totals();
+        }
     }
 
     private static double load() {
@@ -78,7 +117,7 @@ public final class EtcdSpeed {
         try {
             for (Map.Entry<Subject, LockClient> measured : clients.entrySet()) {
                 LockClient client = measured.getValue();
-                Map<String, Double> figures = ServerCost.of(measured.getKey(), 2_000, () -> client.lock(key).unlock());
+                Map<String, Double> figures = ServerCost.withCommands(measured.getKey(), 2_000, () -> client.lock(key).unlock());
                 figures.put("Java threads CPU µs/cycle", figures.entrySet().stream()
                         .filter(figure -> figure.getKey().startsWith(ServerCost.THREAD_FIGURE))
                         .mapToDouble(Map.Entry::getValue).sum());
@@ -88,21 +127,16 @@ public final class EtcdSpeed {
         } finally {
             clients.values().forEach(LockClient::close);
         }
-        for (Subject subject : subjects.stream().filter(subject -> subject != Subject.FLOOR_ETCD).toList()) {
+        for (Subject subject : subjects.stream().filter(WAITING::contains).toList()) {
             handOff(subject, 2);
             System.out.println(subject.id() + " hand-off: " + format(handOff(subject, 5)));
         }
     }
 
-    /** Only {@code count} uncontended cycles of one subject on one thread: for a profiler. */
-    private static void cycles(Subject subject, int count) throws Exception {
+    /** Only uncontended cycles of one subject for {@code seconds}, each thread on its own key: for a profiler. */
+    private static void cycles(Subject subject, double seconds, int threads) throws Exception {
         try (LockClient client = subject.open(UncontendedCycleBenchmark.LEASE)) {
-            String key = "cycles:" + UUID.randomUUID();
-            long started = System.nanoTime();
-            for (int i = 0; i < count; i++) {
-                client.lock(key).unlock();
-            }
-            System.out.printf(Locale.ROOT, "%s: %.1f µs a cycle%n", subject.id(), (System.nanoTime() - started) / 1e3 / count);
+            System.out.printf(Locale.ROOT, "%s, %d thread(s): %.1f µs a cycle%n", subject.id(), threads, cycleMicros(client, threads, seconds));
         }
     }
 
@@ -130,20 +164,20 @@ public final class EtcdSpeed {
         return text.toString();
     }
 
-    /** 16 threads on 2 nodes take turns on one key for {@code seconds}: etcd's requests and CPU per hand-off. */
+    /** 16 threads on 2 nodes take turns on one key for {@code seconds}: the server's requests and CPU per hand-off. */
     private static Map<String, Double> handOff(Subject subject, double seconds) throws Exception {
         LockClient[] nodes = {subject.open(UncontendedCycleBenchmark.LEASE), subject.open(UncontendedCycleBenchmark.LEASE)};
         String key = "handoff:" + UUID.randomUUID();
         Map<Long, Long> threadsBefore = ServerCost.threadCpu();
-        EtcdProbe.Counters before = EtcdProbe.read();
+        Map<String, Double> before = serverTotals(subject);
         long started = System.nanoTime();
         long count;
         double elapsed;
-        EtcdProbe.Counters spent;
+        Map<String, Double> after;
         try {
             count = cycles(16, thread -> nodes[thread % 2], thread -> key, seconds);
             elapsed = (System.nanoTime() - started) / 1e9;
-            spent = EtcdProbe.read().minus(before); // before the close, whose revocations are no hand-off's
+            after = serverTotals(subject); // before the close, whose clean-up is no hand-off's
         } finally {
             for (LockClient node : nodes) {
                 node.close();
@@ -152,25 +186,23 @@ public final class EtcdSpeed {
         Map<String, Double> cpu = ServerCost.cpuByThreadGroup(threadsBefore, count);
         Map<String, Double> figures = new LinkedHashMap<>();
         figures.put("hand-offs/s", count / elapsed);
-        figures.put("requests/hand-off", spent.unaryRequests() / count);
-        figures.put("raft proposals/hand-off", spent.proposals() / count);
-        figures.put("server CPU µs/hand-off", spent.cpuSeconds() * 1e6 / count);
+        new TreeMap<>(after).forEach((total, value) -> figures.put(total + "/hand-off", (value - before.get(total)) / count));
         figures.put("client CPU µs/hand-off (Java threads)", cpu.values().stream().mapToDouble(Double::doubleValue).sum());
         return figures;
     }
 
-    private static void ab(int rounds, double seconds) throws Exception {
+    private static void ab(List<Subject> subjects, int rounds, double seconds) throws Exception {
         Map<Subject, LockClient> clients = new LinkedHashMap<>();
-        for (Subject subject : SUBJECTS) {
+        for (Subject subject : subjects) {
             clients.put(subject, subject.open(UncontendedCycleBenchmark.LEASE));
         }
         try {
             for (int threads : new int[] {1, 8}) {
                 Map<Subject, List<Double>> cycleMicros = new LinkedHashMap<>();
-                SUBJECTS.forEach(subject -> cycleMicros.put(subject, new ArrayList<>()));
+                subjects.forEach(subject -> cycleMicros.put(subject, new ArrayList<>()));
                 for (int round = -1; round < rounds; round++) { // round -1 warms up
-                    for (int i = 0; i < SUBJECTS.size(); i++) {
-                        Subject subject = SUBJECTS.get(Math.floorMod(round + i, SUBJECTS.size()));
+                    for (int i = 0; i < subjects.size(); i++) {
+                        Subject subject = subjects.get(Math.floorMod(round + i, subjects.size()));
                         double micros = cycleMicros(clients.get(subject), threads, round < 0 ? 2 : seconds);
                         if (round >= 0) {
                             cycleMicros.get(subject).add(micros);
@@ -178,10 +210,10 @@ public final class EtcdSpeed {
                     }
                 }
                 System.out.printf(Locale.ROOT, "%d thread(s), %d rounds of %.1f s, load now %.2f:%n", threads, rounds, seconds, load());
-                double ours = median(cycleMicros.get(Subject.OURS_ETCD));
+                double ours = median(cycleMicros.get(subjects.get(0)));
                 cycleMicros.forEach((subject, all) -> {
                     double median = median(all);
-                    System.out.printf(Locale.ROOT, "  %-11s cycle %,8.1f µs (%,.1f–%,.1f)  %,7.0f cycles/s (%,.0f–%,.0f)  ours/it: cycle %.2f×, throughput %.2f×  rounds %s%n",
+                    System.out.printf(Locale.ROOT, "  %-14s cycle %,8.1f µs (%,.1f–%,.1f)  %,7.0f cycles/s (%,.0f–%,.0f)  ours/it: cycle %.2f×, throughput %.2f×  rounds %s%n",
                             subject.id(), median, min(all), max(all), threads * 1e6 / median, threads * 1e6 / max(all),
                             threads * 1e6 / min(all), ours / median, median / ours, all.stream()
                                     .map(value -> String.format(Locale.ROOT, "%.0f", value)).toList());
