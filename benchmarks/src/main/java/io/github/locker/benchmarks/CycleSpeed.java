@@ -31,7 +31,8 @@ import java.util.function.IntFunction;
  *   <li>{@code ab}: interleaved rounds (each round runs every subject once, the order rotating),
  *       on 1 and 8 threads each on its own key, and prints per subject the median cycle time and
  *       throughput with the lowest and highest round, and the ratios of the medians.</li>
- *   <li>{@code cycles}: only uncontended cycles of one subject, for a profiler.</li>
+ *   <li>{@code cycles}: only uncontended cycles of one subject, for a profiler; on Redis with the
+ *       server's time per call of each command.</li>
  * </ul>
  * Run: {@code java -cp target/classes:$(cat target/classpath.txt) io.github.locker.benchmarks.CycleSpeed
  * redis|etcd probe|ab [rounds] [seconds]}.
@@ -136,7 +137,15 @@ public final class CycleSpeed {
     /** Only uncontended cycles of one subject for {@code seconds}, each thread on its own key: for a profiler. */
     private static void cycles(Subject subject, double seconds, int threads) throws Exception {
         try (LockClient client = subject.open(UncontendedCycleBenchmark.LEASE)) {
-            System.out.printf(Locale.ROOT, "%s, %d thread(s): %.1f µs a cycle%n", subject.id(), threads, cycleMicros(client, threads, seconds));
+            if (!subject.onRedis()) {
+                System.out.printf(Locale.ROOT, "%s, %d thread(s): %.1f µs a cycle%n", subject.id(), threads, cycleMicros(client, threads, seconds));
+                return;
+            }
+            try (RedisProbe probe = new RedisProbe()) {
+                probe.resetStats();
+                System.out.printf(Locale.ROOT, "%s, %d thread(s): %.1f µs a cycle%n", subject.id(), threads, cycleMicros(client, threads, seconds));
+                probe.commandStats().forEach(line -> System.out.println("  " + line));
+            }
         }
     }
 

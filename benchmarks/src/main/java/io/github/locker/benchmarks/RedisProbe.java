@@ -88,6 +88,23 @@ final class RedisProbe implements AutoCloseable {
         return Map.of("server CPU µs", cpuSeconds() * 1e6, "commands incl. in scripts", commandsProcessed());
     }
 
+    /** Zeroes Redis's per-command statistics ({@code CONFIG RESETSTAT}). */
+    void resetStats() {
+        redis.configResetstat();
+    }
+
+    /**
+     * @return Redis's per-command statistics since {@link #resetStats}, one line a command: its calls
+     *     and the µs a call took on average (a script's own time includes the commands it ran), from
+     *     {@code INFO commandstats}, which costs nothing while commands run, unlike the slow log
+     */
+    List<String> commandStats() {
+        return redis.info("commandstats").lines().filter(line -> line.startsWith("cmdstat_"))
+                .filter(line -> !line.startsWith("cmdstat_config") && !line.startsWith("cmdstat_info")
+                        && !line.startsWith("cmdstat_client") && !line.startsWith("cmdstat_hello"))
+                .toList();
+    }
+
     /** @return the commands Redis has executed so far, those scripts ran and this probe's own included */
     double commandsProcessed() {
         return infoField("stats", "total_commands_processed");
