@@ -183,20 +183,22 @@ public final class CycleSpeed {
         long count;
         double elapsed;
         Map<String, Double> after;
+        Map<String, Double> cpu;
         try {
             count = cycles(16, thread -> nodes[thread % 2], thread -> key, seconds);
             elapsed = (System.nanoTime() - started) / 1e9;
             after = serverTotals(subject); // before the close, whose clean-up is no hand-off's
+            // the clients' threads, read while they live: the close ends them, and their CPU time with them
+            cpu = ServerCost.cpuByThreadGroup(threadsBefore, count);
         } finally {
             for (LockClient node : nodes) {
                 node.close();
             }
         }
-        Map<String, Double> cpu = ServerCost.cpuByThreadGroup(threadsBefore, count);
         Map<String, Double> figures = new LinkedHashMap<>();
         figures.put("hand-offs/s", count / elapsed);
         new TreeMap<>(after).forEach((total, value) -> figures.put(total + "/hand-off", (value - before.get(total)) / count));
-        figures.put("client CPU µs/hand-off (Java threads)", cpu.values().stream().mapToDouble(Double::doubleValue).sum());
+        figures.put("client CPU µs/hand-off (the clients' threads, not the 16 callers')", cpu.values().stream().mapToDouble(Double::doubleValue).sum());
         return figures;
     }
 

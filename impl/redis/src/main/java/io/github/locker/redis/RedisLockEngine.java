@@ -122,7 +122,7 @@ final class RedisLockEngine implements LockEngine {
             boolean willWait = !deadline.hasPassed();
             mayBeWaiting |= willWait;
             // read before the attempt is sent: a release announced between its failure and our wait is not missed
-            long announcedBefore = willWait ? backend.waiters().unservedAnnouncements(hold.waitKey()) : 0;
+            long announcedBefore = willWait ? backend.waiters().announcementsSeen(hold.waitKey(), hold.shared()) : 0;
             long sentAt = System.nanoTime();
             attemptInFlight = true;
             String waiting = !mayBeWaiting ? NOT_WAITING : failedWaiting ? WAITED : WAITING;

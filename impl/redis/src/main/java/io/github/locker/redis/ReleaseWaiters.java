@@ -18,17 +18,19 @@ import java.util.function.Predicate;
  * however many wait on one key; the futures are completed outside the map's lock.
  *
  * <p>An attempt registers only once it has failed, so an uncontended acquisition never touches the
- * map: before it is sent it reads its key's count of unserved announcements
- * ({@link #unservedAnnouncements}), and registers with that count. An announcement that finds no
- * exclusive waiter to wake counts itself as unserved, and a registration that finds the count moved
- * is woken at once: a release announced while its attempt was on its way is not missed. Both happen
- * inside the map's atomic {@code compute} of the key, so one of the two always sees the other. An
- * announcement that wakes a waiter leaves the attempts still on their way asleep: the woken one takes
- * the lock or finds it held, and its holder's release is announced again. Keys share counts by hash,
- * so a waiter may be woken early by another key's release: it tries once more and waits again.
+ * map: before it is sent it reads a count of its key's announcements ({@link #announcementsSeen}),
+ * and registers with that count; a registration that finds the count moved is woken at once, so a
+ * release announced while its attempt was on its way is not missed. Counting and registering both
+ * happen inside the map's atomic {@code compute} of the key, so one of the two always sees the
+ * other. A shared attempt counts every announcement, since an announcement wakes every shared
+ * waiter. An exclusive one counts only those that found no exclusive waiter to wake: one that woke a
+ * waiter leaves the exclusive attempts still on their way asleep, as it would have left them
+ * waiting behind the woken one; that one takes the lock or finds it held, and its holder's release is
+ * announced again. Keys share counts by hash, so a waiter may be woken early by another key's
+ * release: it tries once more and waits again.
  */
 final class ReleaseWaiters {
-    /** How many counts of unserved announcements the keys share: a power of two. */
+    /** How many counts of announcements the keys share, for each mode: a power of two. */
     private static final int COUNTS = 256;
 
     /** One key's waiters, changed only inside the map's {@code compute} of the key. */
@@ -42,14 +44,19 @@ final class ReleaseWaiters {
     }
 
     private final ConcurrentHashMap<String, Waiting> byLockKey = new ConcurrentHashMap<>();
+    /** By key hash: announcements that woke no exclusive waiter, which exclusive attempts on their way must not miss. */
     private final AtomicLongArray unserved = new AtomicLongArray(COUNTS);
+    /** By key hash: every announcement, which shared attempts on their way must not miss. */
+    private final AtomicLongArray announced = new AtomicLongArray(COUNTS);
 
     /**
      * @param lockKey the key releases name
-     * @return its count of unserved announcements now, read before an attempt is sent, for {@link #register}
+     * @param shared whether the attempt wants a share
+     * @return the count of the key's announcements that attempt must not miss, read before it is
+     *     sent, for {@link #register}
      */
-    long unservedAnnouncements(String lockKey) {
-        return unserved.get(countOf(lockKey));
+    long announcementsSeen(String lockKey, boolean shared) {
+        return (shared ? announced : unserved).get(countOf(lockKey));
     }
 
     /**
@@ -57,16 +64,16 @@ final class ReleaseWaiters {
      *
      * @param lockKey the key releases name
      * @param shared whether the waiter wants a share, and is woken with every other shared waiter
-     * @param seenBeforeAttempt {@link #unservedAnnouncements} of the key before the failed attempt was
-     *     sent: if it moved since, a release may have been announced before the waiter was here, and
-     *     the future is completed at once
+     * @param seenBeforeAttempt {@link #announcementsSeen} before the failed attempt was sent: if it
+     *     moved since, a release may have been announced before the waiter was here, and the future
+     *     is completed at once
      * @return completes when a release of the key is announced
      */
     CompletableFuture<Void> register(String lockKey, boolean shared, long seenBeforeAttempt) {
         CompletableFuture<Void> wakeUp = new CompletableFuture<>();
         boolean[] missed = new boolean[1];
         byLockKey.compute(lockKey, (key, waiting) -> {
-            missed[0] = unserved.get(countOf(key)) != seenBeforeAttempt;
+            missed[0] = announcementsSeen(key, shared) != seenBeforeAttempt;
             if (missed[0]) {
                 return waiting;
             }
@@ -90,8 +97,8 @@ final class ReleaseWaiters {
 
     /**
      * A release of {@code lockKey} was announced: wakes the first exclusive waiter that is still
-     * waiting (one woken already by its timer has cancelled its future) and every shared one; with
-     * no exclusive waiter to wake, counts the announcement as unserved.
+     * waiting (one woken already by its timer has cancelled its future) and every shared one, and
+     * counts the announcement for the attempts on their way.
      */
     void released(String lockKey) {
         List<CompletableFuture<Void>> readers = new ArrayList<>();
@@ -116,6 +123,7 @@ final class ReleaseWaiters {
     void wakeWhere(Predicate<String> missed) {
         for (int count = 0; count < COUNTS; count++) {
             unserved.incrementAndGet(count);
+            announced.incrementAndGet(count);
         }
         List<CompletableFuture<Void>> everyone = new ArrayList<>();
         byLockKey.keySet().stream().filter(missed).forEach(lockKey -> byLockKey.computeIfPresent(lockKey, (key, waiting) -> {
@@ -127,16 +135,20 @@ final class ReleaseWaiters {
     }
 
     /**
-     * @param readers where to move the key's shared waiters, or null to leave them
+     * @param readers where to move the key's shared waiters (the announcement's first look, which
+     *     also counts it for shared attempts), or null to leave them
      * @return the oldest exclusive waiter, taken out; null when there is none, and then the
      *     announcement is counted as unserved
      */
     private CompletableFuture<Void> takeFirst(String lockKey, List<CompletableFuture<Void>> readers) {
         List<CompletableFuture<Void>> first = new ArrayList<>(1);
         byLockKey.compute(lockKey, (key, waiting) -> {
-            if (waiting != null && readers != null) {
-                readers.addAll(waiting.shared);
-                waiting.shared.clear();
+            if (readers != null) {
+                announced.incrementAndGet(countOf(key));
+                if (waiting != null) {
+                    readers.addAll(waiting.shared);
+                    waiting.shared.clear();
+                }
             }
             if (waiting == null || waiting.exclusive.isEmpty()) {
                 unserved.incrementAndGet(countOf(key));
