@@ -19,8 +19,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Acquisition on Redis: one script call per attempt; between attempts the waiter is a future in
  * the backend's release waiters plus a timer at the holder's lease end, whichever fires first
- * triggers the next attempt. No thread waits, and an uncontended acquisition sets up no wait at all. Exclusive, shared and permit holds differ only in
- * their keys and scripts ({@link HoldKeys}).
+ * triggers the next attempt. No thread waits, and an uncontended acquisition sets up no wait at
+ * all. Exclusive, shared and permit holds differ only in their keys and scripts ({@link HoldKeys}).
  */
 final class RedisLockEngine implements LockEngine {
     /** An attempt may always take this long (bounded by the command timeout), even when the wait time is shorter. */
