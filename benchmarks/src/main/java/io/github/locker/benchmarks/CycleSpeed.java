@@ -136,14 +136,13 @@ public final class CycleSpeed {
 
     /** Only uncontended cycles of one subject for {@code seconds}, each thread on its own key: for a profiler. */
     private static void cycles(Subject subject, double seconds, int threads) throws Exception {
-        try (LockClient client = subject.open(UncontendedCycleBenchmark.LEASE)) {
-            if (!subject.onRedis()) {
-                System.out.printf(Locale.ROOT, "%s, %d thread(s): %.1f µs a cycle%n", subject.id(), threads, cycleMicros(client, threads, seconds));
-                return;
-            }
-            try (RedisProbe probe = new RedisProbe()) {
+        try (LockClient client = subject.open(UncontendedCycleBenchmark.LEASE);
+                RedisProbe probe = subject.onRedis() ? new RedisProbe() : null) {
+            if (probe != null) {
                 probe.resetStats();
-                System.out.printf(Locale.ROOT, "%s, %d thread(s): %.1f µs a cycle%n", subject.id(), threads, cycleMicros(client, threads, seconds));
+            }
+            System.out.printf(Locale.ROOT, "%s, %d thread(s): %.1f µs a cycle%n", subject.id(), threads, cycleMicros(client, threads, seconds));
+            if (probe != null) {
                 probe.commandStats().forEach(line -> System.out.println("  " + line));
             }
         }

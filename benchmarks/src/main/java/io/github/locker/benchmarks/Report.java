@@ -133,10 +133,11 @@ final class Report {
      */
     private void withinFactor(String item, String measure, Optional<String> oursText, Optional<String> baselineText,
             Optional<Double> ratio, String goal, String benchmark, Subject ours, Subject baseline, double factor, String evidence) {
-        Optional<Double> mine = results.score(benchmark, subject(ours));
-        Optional<Double> bound = results.score(benchmark, subject(baseline)).map(theirs -> theirs * factor);
-        Optional<Double> spread = results.range(benchmark, subject(ours)).flatMap(x -> results.range(benchmark, subject(baseline))
-                .map(y -> Math.max(x[1] - x[0], y[1] - y[0])));
+        Side mySide = new Side(ours.label(), benchmark, subject(ours), null);
+        Side theirSide = new Side(baseline.label(), benchmark, subject(baseline), null);
+        Optional<Double> mine = median(mySide);
+        Optional<Double> bound = median(theirSide).map(theirs -> theirs * factor);
+        Optional<Double> spread = widestRange(mySide, theirSide);
         Optional<Double> beyond = mine.flatMap(x -> bound.map(y -> x - y));
         boolean resolvable = beyond.flatMap(x -> spread.map(most -> Math.abs(x) > most)).orElse(true);
         String goalText = resolvable ? goal : goal + ": no verdict, ours lies within the iterations' spread ("
@@ -373,7 +374,7 @@ final class Report {
         Optional<Double> mine = median(ours);
         Optional<Double> theirs = median(baseline);
         Optional<Double> difference = mine.flatMap(x -> theirs.map(y -> x - y));
-        Optional<Double> spread = range(ours).flatMap(x -> range(baseline).map(y -> Math.max(x[1] - x[0], y[1] - y[0])));
+        Optional<Double> spread = widestRange(ours, baseline);
         boolean resolvable = difference.flatMap(x -> spread.map(most -> most == 0 || Math.abs(x) > most)).orElse(true);
         String signed = difference.map(x -> (x >= 0 ? "+" : "") + format(x, decimals)).orElse("–");
         String ratio = theirs.filter(y -> y != 0).flatMap(y -> mine.map(x -> format(x / y, 2) + "× (" + signed + ")")).orElse(signed);
@@ -396,7 +397,7 @@ final class Report {
         Optional<Double> mine = median(variant);
         Optional<Double> theirs = median(baseline);
         Optional<Double> overhead = mine.flatMap(via -> theirs.map(plain -> via - plain));
-        Optional<Double> spread = range(variant).flatMap(via -> range(baseline).map(plain -> Math.max(plain[1] - plain[0], via[1] - via[0])));
+        Optional<Double> spread = widestRange(variant, baseline);
         boolean resolvable = spread.flatMap(x -> allowed.map(most -> x < most)).orElse(true);
         String difference = overhead.map(x -> (x >= 0 ? "+" : "") + format(x, decimals) + " µs").orElse("–");
         String ratio = withRatio ? ratio(mine, theirs).map(x -> format(x, 3) + "× (" + difference + ")").orElse("–") : difference;
@@ -410,6 +411,11 @@ final class Report {
     private Optional<Double> median(Side side) {
         return side.figure() == null ? results.score(side.benchmark(), side.params())
                 : results.figureMedian(side.benchmark(), side.params(), side.figure());
+    }
+
+    /** @return the wider of the two sides' lowest–highest ranges: what a difference must exceed to count */
+    private Optional<Double> widestRange(Side one, Side other) {
+        return range(one).flatMap(x -> range(other).map(y -> Math.max(x[1] - x[0], y[1] - y[0])));
     }
 
     private Optional<double[]> range(Side side) {

@@ -39,21 +39,25 @@ public final class Keys {
      */
     public static String escape(String key, String reserved) {
         int first = 0;
-        while (first < key.length() && key.charAt(first) != '%' && reserved.indexOf(key.charAt(first)) < 0) {
+        while (first < key.length() && !isEscaped(key.charAt(first), reserved)) {
             first++;
         }
         if (first == key.length()) {
             return key; // nothing to escape: most keys, and no copy of them
         }
-        StringBuilder escaped = new StringBuilder(key.length());
-        for (int i = 0; i < key.length(); i++) {
+        StringBuilder escaped = new StringBuilder(key.length() + 8).append(key, 0, first);
+        for (int i = first; i < key.length(); i++) {
             char c = key.charAt(i);
-            if (c == '%' || reserved.indexOf(c) >= 0) {
+            if (isEscaped(c, reserved)) {
                 escaped.append('%').append(String.format("%02X", (int) c));
             } else {
                 escaped.append(c);
             }
         }
         return escaped.toString();
+    }
+
+    private static boolean isEscaped(char c, String reserved) {
+        return c == '%' || reserved.indexOf(c) >= 0;
     }
 }
