@@ -20,8 +20,10 @@ import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.async.BaseRedisAsyncCommands;
 import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
 import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.event.ClusterTopologyChangedEvent;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
@@ -46,6 +48,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import reactor.core.Disposable;
 
 /**
  * One connection to one Redis section, shared by every locker made on it: a command connection,
@@ -78,6 +81,8 @@ final class RedisBackend implements LockerBackend {
     private final String ownerPrefix = UUID.randomUUID() + ":";
     private final AtomicLong ownerSequence = new AtomicLong();
     private volatile boolean closing;
+    /** The subscription to a Cluster's topology changes, where releases use sharded pub/sub. */
+    private volatile Disposable topologyChanges;
     /** One "lost" line per outage and one "reconnected" line after it, however many connections share it. */
     private final AtomicBoolean disconnected = new AtomicBoolean();
     /** The locks held through this connection, released at close so other nodes need not wait for their leases. */
@@ -94,7 +99,8 @@ final class RedisBackend implements LockerBackend {
         this.connection = connection;
         this.commands = commands;
         this.releases = releases;
-        this.sharded = sharded ? new ShardedReleases(releases.async(), waiters, runtime.callbacks()) : null;
+        this.sharded = sharded ? new ShardedReleases(releases.async(), waiters, runtime.callbacks(),
+                ((RedisClusterClient) client)::refreshPartitionsAsync) : null;
         ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, BackendReplies.daemonThreads("locker-redis-keepalive"));
         scheduler.setRemoveOnCancelPolicy(true);
         this.keepAlive = scheduler;
@@ -125,6 +131,7 @@ final class RedisBackend implements LockerBackend {
                 client = cluster;
                 cluster.setOptions(ClusterClientOptions.builder()
                         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                        .topologyRefreshOptions(topologyRefresh(settings))
                         .socketOptions(socket).sslOptions(ssl).timeoutOptions(timeouts).build());
                 StatefulRedisClusterConnection<String, String> commands = cluster.connect(StringCodec.UTF8);
                 backend = new RedisBackend(settings, resources, cluster, commands, commands.async(),
@@ -149,6 +156,21 @@ final class RedisBackend implements LockerBackend {
             resources.shutdown(0, 2, TimeUnit.SECONDS);
             throw new LockBackendException(null, whyUnusable(settings, unreachable), unreachable);
         }
+    }
+
+    /**
+     * Lettuce reads a Cluster's slot map only at connection unless told otherwise: a master that
+     * failed over would keep every command for its slots failing. Read it again when a node
+     * redirects a command ({@code MOVED}, {@code ASK}), names an unknown node, or stays unreachable
+     * (at most once a second for those), and every {@code topology-refresh} anyway, which also
+     * catches a failover that only a waiter's subscription met.
+     */
+    private static ClusterTopologyRefreshOptions topologyRefresh(RedisSettings settings) {
+        return ClusterTopologyRefreshOptions.builder()
+                .enableAllAdaptiveRefreshTriggers()
+                .adaptiveRefreshTriggersTimeout(Duration.ofSeconds(1))
+                .enablePeriodicRefresh(settings.topologyRefresh())
+                .build();
     }
 
     /** @return the connection failure told as its cause and its fix: a refused password reads as such, not as "unreachable" */
@@ -193,6 +215,12 @@ final class RedisBackend implements LockerBackend {
                 }
             }
         });
+        if (sharded != null) {
+            // a slot's master changed (a failover, a resharding seen in the slot map): each channel is
+            // subscribed again, which Lettuce routes to its slot's node now, and its waiters try again
+            topologyChanges = resources.eventBus().get().filter(ClusterTopologyChangedEvent.class::isInstance)
+                    .subscribe(changed -> sharded.resubscribeAll());
+        }
         // with sharded pub/sub too: releases by lockers of earlier versions on the same Cluster still wake ours
         releases.sync().subscribe(RELEASE_CHANNEL);
         client.addListener(new RedisConnectionStateListener() {
@@ -357,6 +385,9 @@ final class RedisBackend implements LockerBackend {
                     new Object[] {settings.address(), unreleased.toString()});
         }
         closing = true;
+        if (topologyChanges != null) {
+            topologyChanges.dispose();
+        }
         keepAlive.shutdownNow();
         runtime.close();
         releases.close();

@@ -19,6 +19,9 @@ import java.util.List;
  *   <li>{@code sharded-pubsub}: on a Cluster of Redis 7 or later, announce releases with {@code SPUBLISH} to the
  *       key's shard only (default {@code true}); {@code false} keeps {@code PUBLISH}, which the Cluster sends to
  *       every node.</li>
+ *   <li>{@code topology-refresh}: on a Cluster, how often the slot map is read again besides when a node
+ *       redirects a command or stays unreachable (default {@code 5s}), so commands and subscriptions follow a
+ *       master's failover.</li>
  *   <li>{@code replicas-ack}, {@code replicas-ack-timeout}: how many replicas must acknowledge an
  *       acquisition's writes ({@code WAIT}) before it counts, and how long it waits for them
  *       (default 0: none; 500ms).</li>

@@ -18,12 +18,18 @@ import java.util.stream.Collectors;
 
 /**
  * A checked {@code redis.<id>.*} section: where Redis is, how long a command may take, whether a
- * Cluster may announce releases on sharded pub/sub, and how many replicas must acknowledge an
- * acquisition ({@code replicasAck} 0: none, the default).
+ * Cluster may announce releases on sharded pub/sub, how often a Cluster's slot map is read again,
+ * and how many replicas must acknowledge an acquisition ({@code replicasAck} 0: none, the default).
  */
 record RedisSettings(String section, List<RedisURI> uris, boolean cluster, Duration commandTimeout, Optional<Path> caFile,
-        String address, boolean shardedPubSub, int replicasAck, Duration replicasAckTimeout) {
+        String address, boolean shardedPubSub, Duration topologyRefresh, int replicasAck, Duration replicasAckTimeout) {
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * How often the driver reads a Cluster's slot map by default, besides at once when a node
+     * redirects a command or stays unreachable: a failover that no command of ours has met yet (a
+     * waiter's subscription on a master that died) is followed within this long.
+     */
+    static final Duration DEFAULT_TOPOLOGY_REFRESH = Duration.ofSeconds(5);
     /**
      * How long an acquisition waits for its replicas by default: long enough for a healthy replica
      * on a LAN (a round trip), short enough that the connection it blocks frees up soon.
@@ -33,7 +39,7 @@ record RedisSettings(String section, List<RedisURI> uris, boolean cluster, Durat
     private static final List<String> SCHEMES = List.of("redis", "rediss", "redis-sentinel", "rediss-sentinel");
     /** The names a {@code redis.<id>.*} section takes. */
     static final Set<String> SETTINGS = Set.of("uri", "cluster", "username", "password", "tls.ca-file", "timeout",
-            "sharded-pubsub", "replicas-ack", "replicas-ack-timeout");
+            "sharded-pubsub", "topology-refresh", "replicas-ack", "replicas-ack-timeout");
 
     static List<String> problems(BackendConfig config) {
         return SettingNames.problemsOf(config, SETTINGS, RedisSettings::parse);
@@ -71,6 +77,12 @@ record RedisSettings(String section, List<RedisURI> uris, boolean cluster, Durat
         // on by default: it only takes effect on a Cluster of Redis 7 or later (RedisBackend checks the version)
         boolean shardedPubSub = config.get("sharded-pubsub")
                 .map(text -> strictBoolean(text, config.section() + ".sharded-pubsub")).orElse(true);
+        String refreshProperty = config.section() + ".topology-refresh";
+        Duration topologyRefresh = config.get("topology-refresh").map(text -> Durations.parse(text, refreshProperty))
+                .orElse(DEFAULT_TOPOLOGY_REFRESH);
+        if (topologyRefresh.toMillis() < 1) {
+            throw new IllegalArgumentException("'" + refreshProperty + "' must be at least 1ms, was " + topologyRefresh);
+        }
         int replicasAck = config.get("replicas-ack").map(text -> count(text, config.section() + ".replicas-ack")).orElse(0);
         String ackTimeoutProperty = config.section() + ".replicas-ack-timeout";
         Duration replicasAckTimeout = config.get("replicas-ack-timeout")
@@ -86,7 +98,7 @@ record RedisSettings(String section, List<RedisURI> uris, boolean cluster, Durat
                     + config.section() + ".timeout' (" + timeout + "): shorten it, or lengthen the timeout");
         }
         return new RedisSettings(config.section(), List.copyOf(uris), cluster, timeout, caFile, describe(uris, cluster),
-                shardedPubSub, replicasAck, replicasAckTimeout);
+                shardedPubSub, topologyRefresh, replicasAck, replicasAckTimeout);
     }
 
     /**

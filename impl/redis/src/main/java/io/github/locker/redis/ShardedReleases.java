@@ -9,10 +9,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -48,11 +50,17 @@ final class ShardedReleases {
     private final RedisPubSubAsyncCommands<String, String> commands;
     private final ReleaseWaiters waiters;
     private final Executor callbacks;
-    /** Guards both maps, and orders each channel's SSUBSCRIBE and SUNSUBSCRIBE as they were decided. */
+    /**
+     * Guards both maps and the slot map's reading, and orders each channel's SSUBSCRIBE and
+     * SUNSUBSCRIBE as they were decided.
+     */
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, Channel> channels = new HashMap<>();
     /** Our own SUNSUBSCRIBEs not yet answered, by channel: their replies are not Redis dropping a channel. */
     private final Map<String, Integer> leaving = new HashMap<>();
+    private final Supplier<CompletionStage<Void>> slotMapRead;
+    /** The slot map being read again after Redis dropped channels, which every channel dropped meanwhile awaits. */
+    private CompletableFuture<Void> slotMapReading = CompletableFuture.completedFuture(null);
     private final Queue<Runnable> outbox = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean sending = new AtomicBoolean();
 
@@ -60,11 +68,15 @@ final class ShardedReleases {
      * @param commands the Cluster pub/sub connection's commands, which route by the channel's slot
      * @param waiters the backend's waiters, woken when a subscription was dropped and is back
      * @param callbacks where replies are handled, off Lettuce's event loop
+     * @param slotMapRead reads the Cluster's slot map again, so that commands sent after it completes
+     *     go to each slot's current node
      */
-    ShardedReleases(RedisPubSubAsyncCommands<String, String> commands, ReleaseWaiters waiters, Executor callbacks) {
+    ShardedReleases(RedisPubSubAsyncCommands<String, String> commands, ReleaseWaiters waiters, Executor callbacks,
+            Supplier<CompletionStage<Void>> slotMapRead) {
         this.commands = commands;
         this.waiters = waiters;
         this.callbacks = callbacks;
+        this.slotMapRead = slotMapRead;
     }
 
     /**
@@ -163,8 +175,9 @@ final class ShardedReleases {
 
     /**
      * Redis told us a channel is no longer subscribed: the reply to our own {@code SUNSUBSCRIBE},
-     * or a push when the channel's slot left the node. In the second case, while someone waits on it,
-     * subscribes again (Lettuce routes it to the slot's new node) and wakes its waiters once done.
+     * or a push when the channel's slot left the node (moved, or the node is a replica now after a
+     * failover). In the second case, while someone waits on it, reads the slot map again and then
+     * subscribes again (Lettuce routes it to the slot's new node), and wakes its waiters once done.
      */
     void unsubscribed(String name) {
         lock.lock();
@@ -181,7 +194,12 @@ final class ShardedReleases {
             Channel channel = channels.get(name);
             if (channel != null) {
                 LOG.log(Level.FINE, "Redis dropped the subscription to {0} (its slot moved); subscribing again", name);
-                resubscribe(name, channel);
+                // the slot map Lettuce routes by may not know yet where the slot went: read it first, once
+                // for all the channels a failover drops together
+                if (slotMapReading.isDone()) {
+                    slotMapReading = slotMapRead.get().toCompletableFuture();
+                }
+                slotMapReading.whenCompleteAsync((read, unread) -> resubscribeIfWaitedOn(name, channel), callbacks);
             }
         } finally {
             lock.unlock();
@@ -201,6 +219,17 @@ final class ShardedReleases {
                     resubscribe(name, channel);
                 }
             });
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void resubscribeIfWaitedOn(String name, Channel channel) {
+        lock.lock();
+        try {
+            if (channels.get(name) == channel) {
+                resubscribe(name, channel);
+            }
         } finally {
             lock.unlock();
         }

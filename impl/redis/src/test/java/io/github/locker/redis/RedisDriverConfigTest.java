@@ -9,6 +9,7 @@ import io.github.locker.spi.LockerDriver;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -54,6 +55,18 @@ class RedisDriverConfigTest {
         assertThat(driver.check(section(Map.of("uri", "redis://a:7000", "sharded-pubsb", "false"))))
                 .containsExactly("'redis.main.sharded-pubsb' is not a setting of redis.main: did you mean "
                         + "'redis.main.sharded-pubsub'?");
+    }
+
+    @Test
+    void topologyRefreshIsFiveSecondsByDefaultAndAtLeastAMillisecond() {
+        assertThat(RedisSettings.parse(section(Map.of("uri", "redis://a:7000,redis://b:7001"))).topologyRefresh())
+                .isEqualTo(Duration.ofSeconds(5));
+        assertThat(RedisSettings.parse(section(Map.of("uri", "redis://a:7000,redis://b:7001", "topology-refresh", "30s")))
+                .topologyRefresh()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(driver.check(section(Map.of("uri", "redis://a:7000,redis://b:7001", "topology-refresh", "0s"))))
+                .containsExactly("'redis.main.topology-refresh' must be at least 1ms, was PT0S");
+        assertThat(driver.check(section(Map.of("uri", "redis://a:7000,redis://b:7001", "topology-refresh", "often"))))
+                .singleElement().asString().contains("redis.main.topology-refresh").contains("often");
     }
 
     @ParameterizedTest

@@ -14,18 +14,42 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A JUnit 5 extension that runs a throw-away Redis Cluster for a test class: three
- * {@code redis-server} masters (no replicas, no persistence) on free loopback ports, their 16384
- * slots split by {@code redis-cli --cluster create}. Register it with
+ * {@code redis-server} masters (no persistence) on free loopback ports, their 16384 slots split by
+ * {@code redis-cli --cluster create}, each with as many replicas as asked for. Register it with
  * {@code @RegisterExtension static final RedisClusterServer CLUSTER = new RedisClusterServer();}.
- * The class's tests start once every node reports {@code cluster_state:ok}. Fails, with the install
- * command, when {@code redis-server} or {@code redis-cli} is missing.
+ * The class's tests start once every node reports {@code cluster_state:ok} (and every replica has
+ * synchronised). Fails, with the install command, when {@code redis-server} or {@code redis-cli} is
+ * missing.
  */
 public final class RedisClusterServer implements BeforeAllCallback, AfterAllCallback {
-    private static final int NODES = 3;
-    private static final Duration FORMATION_TIMEOUT = Duration.ofSeconds(20);
+    private static final int MASTERS = 3;
+    private static final Duration FORMATION_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * How long a node may be silent before the others count it as failed. With replicas, a
+     * master's failover starts after it: short, so a test sees its replica promoted in seconds
+     * (Redis's default is 15 s).
+     */
+    private static final Duration NODE_TIMEOUT = Duration.ofMillis(1000);
 
+    private final int replicasPerMaster;
     private final List<ServerProcess> nodes = new ArrayList<>();
     private final List<Path> nodeConfigs = new ArrayList<>();
+
+    /** Three masters, no replicas: a master lost takes its slots with it. */
+    public RedisClusterServer() {
+        this(0);
+    }
+
+    /**
+     * @param replicasPerMaster replicas of each of the three masters, which take over when their
+     *     master fails
+     */
+    public RedisClusterServer(int replicasPerMaster) {
+        if (replicasPerMaster < 0) {
+            throw new IllegalArgumentException("replicasPerMaster must be 0 or more, not " + replicasPerMaster);
+        }
+        this.replicasPerMaster = replicasPerMaster;
+    }
 
     @Override
     public void beforeAll(ExtensionContext context) {
@@ -33,9 +57,10 @@ public final class RedisClusterServer implements BeforeAllCallback, AfterAllCall
         ServerBinary.require("redis-cli", "redis-tools");
         // Each node needs a client port and a cluster bus port. The bus port is given explicitly
         // (cluster-port, Redis 7+) instead of Redis's default port + 10000, which may be taken or above 65535.
-        int[] ports = FreePort.pick(2 * NODES);
+        int count = MASTERS * (1 + replicasPerMaster);
+        int[] ports = FreePort.pick(2 * count);
         Path servers = Path.of("target", "servers").toAbsolutePath();
-        for (int i = 0; i < NODES; i++) {
+        for (int i = 0; i < count; i++) {
             int port = ports[2 * i];
             int busPort = ports[2 * i + 1];
             // A node reads its config file at start and would rejoin an old cluster: the name is new
@@ -45,17 +70,25 @@ public final class RedisClusterServer implements BeforeAllCallback, AfterAllCall
             nodes.add(new ServerProcess("redis-server (cluster node " + (i + 1) + ")", List.of(binary.toString(),
                     "--cluster-enabled", "yes", "--cluster-config-file", nodeConfig.toString(),
                     "--cluster-port", Integer.toString(busPort),
+                    "--cluster-node-timeout", Long.toString(NODE_TIMEOUT.toMillis()),
                     "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                    "--save", "", "--appendonly", "no"),
+                    // a replica's full synchronisation writes an RDB file even without --save: into target
+                    "--save", "", "--appendonly", "no", "--dir", servers.toString(),
+                    "--dbfilename", "cluster-" + port + ".rdb"),
                     port, servers.resolve("redis-cluster-" + port + ".log")));
         }
         nodes.forEach(ServerProcess::start);
 
         List<String> create = new ArrayList<>(List.of("--cluster", "create"));
         nodes.forEach(node -> create.add("127.0.0.1:" + node.port()));
-        create.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
+        create.addAll(List.of("--cluster-replicas", Integer.toString(replicasPerMaster), "--cluster-yes"));
         RedisCli.run(0, create.toArray(String[]::new));
         awaitClusterOk();
+        for (ServerProcess node : nodes) {
+            awaitUntil(Duration.ofSeconds(20), () -> !isReplica(node)
+                    || cli(node, "info", "replication").contains("master_link_status:up"), "replica 127.0.0.1:"
+                    + node.port() + " to synchronise with its master");
+        }
     }
 
     /**
@@ -92,7 +125,7 @@ public final class RedisClusterServer implements BeforeAllCallback, AfterAllCall
         nodeConfigs.clear();
     }
 
-    /** @return the three node processes, in the order their ports appear in {@link #uris()} */
+    /** @return every node process, masters and replicas, in the order their ports appear in {@link #uris()} */
     public List<ServerProcess> nodes() {
         return List.copyOf(nodes);
     }
@@ -100,6 +133,44 @@ public final class RedisClusterServer implements BeforeAllCallback, AfterAllCall
     /** @return {@code redis://127.0.0.1:<port>} of every node, comma-separated: the form that means Cluster */
     public String uris() {
         return nodes.stream().map(node -> "redis://127.0.0.1:" + node.port()).collect(Collectors.joining(","));
+    }
+
+    /** @return whether the node is, in its own view, a replica */
+    public boolean isReplica(ServerProcess node) {
+        return cli(node, "info", "replication").contains("role:slave");
+    }
+
+    /**
+     * @return the running replicas of a master, as the master's {@code CLUSTER REPLICAS} lists them
+     */
+    public List<ServerProcess> replicasOf(ServerProcess master) {
+        String masterId = cli(master, "cluster", "myid");
+        List<ServerProcess> replicas = new ArrayList<>();
+        for (String line : cli(master, "cluster", "replicas", masterId).split("\\R")) {
+            if (line.isBlank()) {
+                continue;
+            }
+            String address = line.trim().split(" ")[1];
+            int port = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1, address.indexOf('@')));
+            nodes.stream().filter(node -> node.port() == port && node.isRunning()).forEach(replicas::add);
+        }
+        return replicas;
+    }
+
+    /**
+     * Waits until a condition on the cluster holds.
+     *
+     * @param what what is awaited, for the failure message
+     * @throws IllegalStateException naming it, when it does not hold in time
+     */
+    public void awaitUntil(Duration timeout, java.util.function.BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("waited " + timeout + " for " + what + "; see the logs in target/servers");
+            }
+            ServerProcess.sleep(50);
+        }
     }
 
     /**
@@ -120,7 +191,8 @@ public final class RedisClusterServer implements BeforeAllCallback, AfterAllCall
      * @return the node whose slot range holds the key's slot
      */
     public ServerProcess nodeServing(String key) {
-        ServerProcess anyNode = nodes.get(0);
+        ServerProcess anyNode = nodes.stream().filter(ServerProcess::isRunning).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no node of the cluster runs"));
         int slot = Integer.parseInt(RedisCli.run(anyNode.port(), "cluster", "keyslot", key));
         String map = RedisCli.run(anyNode.port(), "cluster", "nodes");
         // <id> <ip:port@busport[,hostname]> <flags> <master> <ping> <pong> <epoch> <link> <slot ranges...>

@@ -1,0 +1,119 @@
+package io.github.locker.tck.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.locker.Lock;
+import io.github.locker.LockOptions;
+import io.github.locker.Locker;
+import io.github.locker.tck.Nodes;
+import io.github.locker.tck.servers.RedisClusterServer;
+import io.github.locker.tck.servers.ServerProcess;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A Redis Cluster whose masters each have a replica: when a key's master fails over, the driver
+ * follows the slot to the promoted replica. The holder's release reaches the new master, and the
+ * waiter's sharded subscription moves there, so the release still wakes it at once instead of at
+ * its holder's lease end. A graceful {@code CLUSTER FAILOVER} (the old master pushes
+ * {@code sunsubscribe}) and a killed master (its connections just go silent) are both tried.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class RedisClusterFailoverTest {
+    @RegisterExtension
+    static final RedisClusterServer CLUSTER = new RedisClusterServer(1);
+
+    @RegisterExtension
+    final Nodes nodes = new Nodes(new RedisClusterTckBackend(CLUSTER));
+
+    /** Long, so a waiter woken by its holder's lease end rather than the release shows. */
+    private static final LockOptions LONG_LEASE = LockOptions.defaults().withLeaseTime(Duration.ofSeconds(30))
+            .withWaitTime(Duration.ofSeconds(60));
+    /** Redis's own failure detection (1 s node timeout) and election, then the driver's topology refresh. */
+    private static final Duration FOLLOW_TIMEOUT = Duration.ofSeconds(30);
+
+    @Test
+    void aWaiterIsWokenByTheReleaseAfterTheKeysMasterWasKilledAndItsReplicaTookOver() throws Exception {
+        followsTheSlotThroughAFailover("killed", ServerProcess::kill);
+    }
+
+    @Test
+    void aWaiterIsWokenByTheReleaseAfterAGracefulFailoverOfTheKeysMaster() throws Exception {
+        followsTheSlotThroughAFailover("graceful", master -> {
+            ServerProcess replica = CLUSTER.replicasOf(master).get(0);
+            assertThat(CLUSTER.cli(replica, "cluster", "failover")).isEqualTo("OK");
+        });
+    }
+
+    private void followsTheSlotThroughAFailover(String how, java.util.function.Consumer<ServerProcess> failOver)
+            throws Exception {
+        String key = keyOnAMasterWithAReplica(how);
+        String lockKey = lockKeyOf(key);
+        ServerProcess master = CLUSTER.nodeServing(lockKey);
+        ServerProcess replica = CLUSTER.replicasOf(master).get(0);
+        String slot = CLUSTER.cli(master, "cluster", "keyslot", lockKey);
+        Locker holder = nodes.newLocker();
+        Locker waiter = nodes.newLocker();
+        Lock held = holder.lock(key, LONG_LEASE);
+        CompletableFuture<Lock> waiting = waiter.lockAsync(key, LONG_LEASE).toCompletableFuture();
+        CLUSTER.awaitUntil(Duration.ofSeconds(5), () -> shardSubscribers(master, key) == 1,
+                "the waiter's subscription on its key's master");
+        // what the replica lacks at the failover is lost with the master: this test is about following the slot
+        CLUSTER.awaitUntil(Duration.ofSeconds(5), () -> keysInSlot(replica, slot) == keysInSlot(master, slot),
+                "the replica to hold the lock's keys");
+
+        long failedOverAt = System.nanoTime();
+        failOver.accept(master);
+        CLUSTER.awaitUntil(FOLLOW_TIMEOUT, () -> !CLUSTER.isReplica(replica), "the replica to become master");
+        long promotedMillis = millisSince(failedOverAt);
+        CLUSTER.awaitUntil(FOLLOW_TIMEOUT, () -> shardSubscribers(replica, key) == 1,
+                "the waiter's subscription to move to the promoted replica 127.0.0.1:" + replica.port());
+        long followedMillis = millisSince(failedOverAt);
+        assertThat(waiting).as("still waiting: the holder's lock survived on the replica").isNotDone();
+
+        long releasedAt = System.nanoTime();
+        assertThat(held.unlock()).as("released on the promoted replica").isTrue();
+        Lock taken = waiting.get(10, TimeUnit.SECONDS);
+        long wokenMillis = millisSince(releasedAt);
+        System.out.printf("%s: %s failover of 127.0.0.1:%d; replica 127.0.0.1:%d master after %d ms, the waiter's "
+                + "subscription there after %d ms; waiter acquired %d ms after the release%n", getClass().getSimpleName(),
+                how, master.port(), replica.port(), promotedMillis, followedMillis, wokenMillis);
+        assertThat(wokenMillis).as("woken by the release on the new master, not at the 30 s lease end").isLessThan(3000);
+        assertThat(taken.unlock()).isTrue();
+        CLUSTER.awaitUntil(Duration.ofSeconds(5), () -> shardSubscribers(replica, key) == 0,
+                "the subscription to end with the wait");
+    }
+
+    /** @return a new key whose master has a running replica (a killed master's replica has none left) */
+    private String keyOnAMasterWithAReplica(String how) {
+        for (int i = 0; ; i++) {
+            String key = nodes.key() + ":" + how + ":" + i;
+            ServerProcess master = CLUSTER.nodeServing(lockKeyOf(key));
+            if (!CLUSTER.replicasOf(master).isEmpty()) {
+                return key;
+            }
+        }
+    }
+
+    private static long millisSince(long nanoTime) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - nanoTime);
+    }
+
+    private static String lockKeyOf(String key) {
+        return Nodes.PREFIX + "{" + key + "}";
+    }
+
+    private static int keysInSlot(ServerProcess node, String slot) {
+        return Integer.parseInt(CLUSTER.cli(node, "cluster", "countkeysinslot", slot));
+    }
+
+    /** @return how many clients the node has subscribed to the key's sharded channel */
+    private static int shardSubscribers(ServerProcess node, String key) {
+        String[] reply = CLUSTER.cli(node, "pubsub", "shardnumsub", "locker:released:{" + key + "}").split("\\R");
+        return Integer.parseInt(reply[reply.length - 1].trim());
+    }
+}
