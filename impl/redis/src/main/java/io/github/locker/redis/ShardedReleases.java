@@ -199,6 +199,7 @@ final class ShardedReleases {
                 if (slotMapReading.isDone()) {
                     slotMapReading = slotMapRead.get().toCompletableFuture();
                 }
+                channel.awaitingSlotMap = true;
                 slotMapReading.whenCompleteAsync((read, unread) -> resubscribeIfWaitedOn(name, channel), callbacks);
             }
         } finally {
@@ -209,13 +210,15 @@ final class ShardedReleases {
     /**
      * A connection came back: Lettuce's own resubscription of a node's channels fails when they span
      * slots, so every channel someone waits on is subscribed again, one a command (subscribing twice
-     * is harmless), and their waiters woken once that is done. Channels still being subscribed are left.
+     * is harmless), and their waiters woken once that is done. Channels still being subscribed are
+     * left, and so are those dropped by Redis that wait for the slot map: the topology change is
+     * usually what that reading found, and they are subscribed again once it ends.
      */
     void resubscribeAll() {
         lock.lock();
         try {
             channels.forEach((name, channel) -> {
-                if (channel.subscribed.isDone()) {
+                if (channel.subscribed.isDone() && !channel.awaitingSlotMap) {
                     resubscribe(name, channel);
                 }
             });
@@ -227,6 +230,7 @@ final class ShardedReleases {
     private void resubscribeIfWaitedOn(String name, Channel channel) {
         lock.lock();
         try {
+            channel.awaitingSlotMap = false;
             if (channels.get(name) == channel) {
                 resubscribe(name, channel);
             }
@@ -291,6 +295,8 @@ final class ShardedReleases {
         int interested;
         /** Completes with the {@code nanoTime} after Redis confirmed the current subscription, or fails. */
         CompletableFuture<Long> subscribed;
+        /** Redis dropped it, and it is subscribed again once the slot map has been read. */
+        boolean awaitingSlotMap;
     }
 
     /** One acquisition's interest in its key's channel. */

@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -98,16 +100,10 @@ public final class RedisClusterServer implements BeforeAllCallback, AfterAllCall
     private void awaitClusterOk() {
         long deadline = System.nanoTime() + FORMATION_TIMEOUT.toNanos();
         for (ServerProcess node : nodes) {
-            String info = RedisCli.run(node.port(), "cluster", "info");
-            while (!info.contains("cluster_state:ok")) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("the cluster did not reach cluster_state:ok within "
-                            + FORMATION_TIMEOUT + "; node 127.0.0.1:" + node.port() + " says:\n" + info
-                            + "\nsee the logs in target/servers");
-                }
-                ServerProcess.sleep(50);
-                info = RedisCli.run(node.port(), "cluster", "info");
-            }
+            String[] info = {""};
+            awaitUntil(deadline, () -> (info[0] = cli(node, "cluster", "info")).contains("cluster_state:ok"),
+                    () -> "the cluster to reach cluster_state:ok within " + FORMATION_TIMEOUT + "; node 127.0.0.1:"
+                            + node.port() + " says:\n" + info[0] + "\n");
         }
     }
 
@@ -150,8 +146,7 @@ public final class RedisClusterServer implements BeforeAllCallback, AfterAllCall
             if (line.isBlank()) {
                 continue;
             }
-            String address = line.trim().split(" ")[1];
-            int port = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1, address.indexOf('@')));
+            int port = portOf(line.trim().split(" ")[1]);
             nodes.stream().filter(node -> node.port() == port && node.isRunning()).forEach(replicas::add);
         }
         return replicas;
@@ -163,14 +158,23 @@ public final class RedisClusterServer implements BeforeAllCallback, AfterAllCall
      * @param what what is awaited, for the failure message
      * @throws IllegalStateException naming it, when it does not hold in time
      */
-    public void awaitUntil(Duration timeout, java.util.function.BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + timeout.toNanos();
+    public void awaitUntil(Duration timeout, BooleanSupplier condition, String what) {
+        awaitUntil(System.nanoTime() + timeout.toNanos(), condition, () -> what + " (waited " + timeout + ")");
+    }
+
+    private static void awaitUntil(long deadlineNanos, BooleanSupplier condition, Supplier<String> what) {
         while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("waited " + timeout + " for " + what + "; see the logs in target/servers");
+            if (System.nanoTime() > deadlineNanos) {
+                throw new IllegalStateException("waited for " + what.get() + "; see the logs in target/servers");
             }
             ServerProcess.sleep(50);
         }
+    }
+
+    /** @return how many clients the node has subscribed to a sharded channel ({@code PUBSUB SHARDNUMSUB}) */
+    public int shardSubscribers(ServerProcess node, String channel) {
+        String[] reply = cli(node, "pubsub", "shardnumsub", channel).split("\\R");
+        return Integer.parseInt(reply[reply.length - 1].trim());
     }
 
     /**
@@ -198,7 +202,7 @@ public final class RedisClusterServer implements BeforeAllCallback, AfterAllCall
         // <id> <ip:port@busport[,hostname]> <flags> <master> <ping> <pong> <epoch> <link> <slot ranges...>
         for (String line : map.split("\\R")) {
             String[] fields = line.trim().split(" ");
-            int port = Integer.parseInt(fields[1].substring(fields[1].lastIndexOf(':') + 1, fields[1].indexOf('@')));
+            int port = portOf(fields[1]);
             for (int i = 8; i < fields.length; i++) {
                 if (fields[i].startsWith("[")) {
                     continue; // a slot being migrated or imported: not while the cluster is stable
@@ -214,5 +218,10 @@ public final class RedisClusterServer implements BeforeAllCallback, AfterAllCall
             }
         }
         throw new IllegalStateException("no node serves slot " + slot + " of '" + key + "':\n" + map);
+    }
+
+    /** @return the client port of a node's address in {@code CLUSTER NODES}: {@code <ip>:<port>@<bus port>[,<hostname>]} */
+    private static int portOf(String address) {
+        return Integer.parseInt(address.substring(address.lastIndexOf(':', address.indexOf('@')) + 1, address.indexOf('@')));
     }
 }

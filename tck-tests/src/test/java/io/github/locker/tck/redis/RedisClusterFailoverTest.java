@@ -52,7 +52,7 @@ class RedisClusterFailoverTest {
     private void followsTheSlotThroughAFailover(String how, java.util.function.Consumer<ServerProcess> failOver)
             throws Exception {
         String key = keyOnAMasterWithAReplica(how);
-        String lockKey = lockKeyOf(key);
+        String lockKey = RedisKeys.lockKeyOf(key);
         ServerProcess master = CLUSTER.nodeServing(lockKey);
         ServerProcess replica = CLUSTER.replicasOf(master).get(0);
         String slot = CLUSTER.cli(master, "cluster", "keyslot", lockKey);
@@ -92,7 +92,7 @@ class RedisClusterFailoverTest {
     private String keyOnAMasterWithAReplica(String how) {
         for (int i = 0; ; i++) {
             String key = nodes.key() + ":" + how + ":" + i;
-            ServerProcess master = CLUSTER.nodeServing(lockKeyOf(key));
+            ServerProcess master = CLUSTER.nodeServing(RedisKeys.lockKeyOf(key));
             if (!CLUSTER.replicasOf(master).isEmpty()) {
                 return key;
             }
@@ -103,17 +103,12 @@ class RedisClusterFailoverTest {
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - nanoTime);
     }
 
-    private static String lockKeyOf(String key) {
-        return Nodes.PREFIX + "{" + key + "}";
-    }
-
     private static int keysInSlot(ServerProcess node, String slot) {
         return Integer.parseInt(CLUSTER.cli(node, "cluster", "countkeysinslot", slot));
     }
 
     /** @return how many clients the node has subscribed to the key's sharded channel */
     private static int shardSubscribers(ServerProcess node, String key) {
-        String[] reply = CLUSTER.cli(node, "pubsub", "shardnumsub", "locker:released:{" + key + "}").split("\\R");
-        return Integer.parseInt(reply[reply.length - 1].trim());
+        return CLUSTER.shardSubscribers(node, RedisKeys.releaseChannelOf(key));
     }
 }

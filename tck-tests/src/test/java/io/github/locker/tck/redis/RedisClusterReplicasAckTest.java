@@ -35,7 +35,7 @@ class RedisClusterReplicasAckTest {
             assertThatThrownBy(() -> nodes.newLocker().tryLock(key, LockOptions.defaults().withWaitTime(Duration.ZERO)))
                     .isInstanceOf(LockBackendException.class)
                     .hasMessageContaining("but only 0 of 1 replicas acknowledged it within PT0.05S");
-            String lockKey = Nodes.PREFIX + "{" + key + "}";
+            String lockKey = RedisKeys.lockKeyOf(key);
             assertThat(CLUSTER.cli(CLUSTER.nodeServing(lockKey), "exists", lockKey)).as("released").isEqualTo("0");
             assertThat(CLUSTER.cli(CLUSTER.nodeServing(lockKey), "get", lockKey + ":fence")).as("the script ran there")
                     .isEqualTo("1");

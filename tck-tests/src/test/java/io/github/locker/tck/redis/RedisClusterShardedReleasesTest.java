@@ -71,32 +71,23 @@ class RedisClusterShardedReleasesTest {
         client.shutdown();
     }
 
-    private static String lockKeyOf(String key) {
-        return Nodes.PREFIX + "{" + key + "}";
-    }
-
-    private static String channelOf(String key) {
-        return "locker:released:{" + key + "}";
-    }
-
     /** @return how many clients the node has subscribed to the key's sharded channel */
     private static int shardSubscribers(ServerProcess node, String key) {
-        String[] reply = CLUSTER.cli(node, "pubsub", "shardnumsub", channelOf(key)).split("\\R");
-        return Integer.parseInt(reply[reply.length - 1].trim());
+        return CLUSTER.shardSubscribers(node, RedisKeys.releaseChannelOf(key));
     }
 
     /** @return the waiter, once Redis has it in the key's waiters set */
     private CompletableFuture<Lock> waiting(Locker waiter, String key) {
         CompletableFuture<Lock> waiting = waiter.lockAsync(key, LONG_LEASE).toCompletableFuture();
         await().atMost(Duration.ofSeconds(5)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5))
-                .until(() -> commands.sync().scard(lockKeyOf(key) + ":waiters") == 1);
+                .until(() -> commands.sync().scard(RedisKeys.lockKeyOf(key) + ":waiters") == 1);
         return waiting;
     }
 
     @Test
     void aBackendSubscribesToAKeysShardChannelOnlyWhileItWaitsForTheKey() throws Exception {
         String key = nodes.key();
-        ServerProcess node = CLUSTER.nodeServing(lockKeyOf(key));
+        ServerProcess node = CLUSTER.nodeServing(RedisKeys.lockKeyOf(key));
         Locker holder = nodes.newLocker();
         Locker waiter = nodes.newLocker();
         for (int i = 0; i < 5; i++) {
@@ -125,7 +116,7 @@ class RedisClusterShardedReleasesTest {
     @Test
     void manyWaitersOnTwoBackendsShareOneSubscriptionEachAndAreAllWokenByReleases() throws Exception {
         String key = nodes.key();
-        ServerProcess node = CLUSTER.nodeServing(lockKeyOf(key));
+        ServerProcess node = CLUSTER.nodeServing(RedisKeys.lockKeyOf(key));
         List<Locker> waiters = List.of(nodes.newLocker(), nodes.newLocker());
         Lock first = nodes.newLocker().lock(key, LONG_LEASE);
         List<CompletableFuture<Void>> served = new ArrayList<>();
@@ -133,7 +124,7 @@ class RedisClusterShardedReleasesTest {
             Locker waiter = waiters.get(i % 2);
             served.add(waiter.lockAsync(key, LONG_LEASE).toCompletableFuture().thenAccept(Lock::unlock));
         }
-        await().atMost(Duration.ofSeconds(5)).until(() -> commands.sync().scard(lockKeyOf(key) + ":waiters") == 8);
+        await().atMost(Duration.ofSeconds(5)).until(() -> commands.sync().scard(RedisKeys.lockKeyOf(key) + ":waiters") == 8);
         assertThat(shardSubscribers(node, key)).as("one subscription per backend").isEqualTo(2);
 
         long start = System.nanoTime();
@@ -174,7 +165,7 @@ class RedisClusterShardedReleasesTest {
         Set<ServerProcess> covered = new HashSet<>();
         for (int i = 0; covered.size() < CLUSTER.nodes().size(); i++) {
             String wakeKey = nodes.key() + ":" + how + ":" + i;
-            ServerProcess node = CLUSTER.nodeServing(lockKeyOf(wakeKey));
+            ServerProcess node = CLUSTER.nodeServing(RedisKeys.lockKeyOf(wakeKey));
             if (!covered.add(node)) {
                 continue;
             }
@@ -190,7 +181,7 @@ class RedisClusterShardedReleasesTest {
     @Test
     void aWaiterIsWokenByTheReleaseAfterItsKeysSlotMovedToAnotherNode() throws Exception {
         String key = nodes.key();
-        String lockKey = lockKeyOf(key);
+        String lockKey = RedisKeys.lockKeyOf(key);
         ServerProcess source = CLUSTER.nodeServing(lockKey);
         ServerProcess target = CLUSTER.nodes().stream().filter(node -> node != source).findFirst().orElseThrow();
         Locker holder = nodes.newLocker();

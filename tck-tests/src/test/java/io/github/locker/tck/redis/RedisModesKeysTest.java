@@ -57,7 +57,7 @@ class RedisModesKeysTest {
         client = RedisClient.create(REDIS.uri());
         connection = client.connect();
         redis = connection.sync();
-        lockKey = Nodes.PREFIX + "{" + nodes.key() + "}";
+        lockKey = RedisKeys.lockKeyOf(nodes.key());
     }
 
     @AfterEach

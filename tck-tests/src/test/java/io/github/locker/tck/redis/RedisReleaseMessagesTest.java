@@ -74,7 +74,7 @@ class RedisReleaseMessagesTest {
     }
 
     private String waitersKey() {
-        return Nodes.PREFIX + "{" + nodes.key() + "}:waiters";
+        return RedisKeys.lockKeyOf(nodes.key()) + ":waiters";
     }
 
     /** @return how many waiters Redis has for the test's lock */

@@ -69,7 +69,7 @@ class RedisReplicasAckTest {
 
     /** @return how many holds of {@code key} in {@code mode} the server has (the lock key, the readers, the permits) */
     private static String holdersOn(ServerProcess server, String key, LockMode mode) {
-        String lockKey = Nodes.PREFIX + "{" + key + "}";
+        String lockKey = RedisKeys.lockKeyOf(key);
         return switch (mode) {
             case EXCLUSIVE -> REDIS.cli(server, "exists", lockKey);
             case SHARED -> REDIS.cli(server, "zcard", lockKey + ":readers");
