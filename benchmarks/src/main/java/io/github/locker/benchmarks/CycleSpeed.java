@@ -208,29 +208,61 @@ public final class CycleSpeed {
         }
         try {
             for (int threads : new int[] {1, 8}) {
-                Map<Subject, List<Double>> cycleMicros = new LinkedHashMap<>();
-                subjects.forEach(subject -> cycleMicros.put(subject, new ArrayList<>()));
+                Map<Subject, List<Round>> measured = new LinkedHashMap<>();
+                subjects.forEach(subject -> measured.put(subject, new ArrayList<>()));
                 for (int round = -1; round < rounds; round++) { // round -1 warms up
                     for (int i = 0; i < subjects.size(); i++) {
                         Subject subject = subjects.get(Math.floorMod(round + i, subjects.size()));
-                        double micros = cycleMicros(clients.get(subject), threads, round < 0 ? 2 : seconds);
+                        Round result = Round.of(subject, clients.get(subject), threads, round < 0 ? 2 : seconds);
                         if (round >= 0) {
-                            cycleMicros.get(subject).add(micros);
+                            measured.get(subject).add(result);
                         }
                     }
                 }
                 System.out.printf(Locale.ROOT, "%d thread(s), %d rounds of %.1f s, load now %.2f:%n", threads, rounds, seconds, load());
-                double ours = median(cycleMicros.get(subjects.get(0)));
-                cycleMicros.forEach((subject, all) -> {
-                    double median = median(all);
+                List<Round> ourRounds = measured.get(subjects.get(0));
+                double ours = median(ourRounds.stream().map(Round::cycleMicros).toList());
+                double oursCpu = median(ourRounds.stream().map(Round::cpuMicros).toList());
+                measured.forEach((subject, all) -> {
+                    List<Double> micros = all.stream().map(Round::cycleMicros).toList();
+                    double median = median(micros);
+                    double cpu = median(all.stream().map(Round::cpuMicros).toList());
                     System.out.printf(Locale.ROOT, "  %-14s cycle %,8.1f µs (%,.1f–%,.1f)  %,7.0f cycles/s (%,.0f–%,.0f)  ours/it: cycle %.2f×, throughput %.2f×  rounds %s%n",
-                            subject.id(), median, min(all), max(all), threads * 1e6 / median, threads * 1e6 / max(all),
-                            threads * 1e6 / min(all), ours / median, median / ours, all.stream()
+                            subject.id(), median, min(micros), max(micros), threads * 1e6 / median, threads * 1e6 / max(micros),
+                            threads * 1e6 / min(micros), ours / median, median / ours, micros.stream()
                                     .map(value -> String.format(Locale.ROOT, "%.0f", value)).toList());
+                    System.out.printf(Locale.ROOT, "  %-14s CPU µs/cycle, client + server %,.1f (%,.1f–%,.1f): client %,.1f, server %,.1f;  ours/it %.2f×%n",
+                            "", cpu, min(all.stream().map(Round::cpuMicros).toList()), max(all.stream().map(Round::cpuMicros).toList()),
+                            median(all.stream().map(Round::clientCpuMicros).toList()),
+                            median(all.stream().map(Round::serverCpuMicros).toList()), oursCpu / cpu);
                 });
             }
         } finally {
             clients.values().forEach(LockClient::close);
+        }
+    }
+
+    /**
+     * One subject's round of {@code ab}: the mean cycle time a thread saw, and the CPU time per cycle
+     * of this whole JVM (every client's threads, the JIT and GC included) and of the server. CPU time
+     * moves less than wall time when other guests share the host's cores.
+     */
+    private record Round(double cycleMicros, double clientCpuMicros, double serverCpuMicros) {
+        static Round of(Subject subject, LockClient client, int threads, double seconds) throws Exception {
+            com.sun.management.OperatingSystemMXBean os =
+                    (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+            double serverBefore = serverTotals(subject).get("server CPU µs");
+            long clientBefore = os.getProcessCpuTime();
+            long started = System.nanoTime();
+            long count = cycles(threads, thread -> client, thread -> "ab:" + UUID.randomUUID(), seconds);
+            long elapsed = System.nanoTime() - started;
+            double clientCpu = (os.getProcessCpuTime() - clientBefore) / 1e3 / count;
+            double serverCpu = (serverTotals(subject).get("server CPU µs") - serverBefore) / count;
+            return new Round(threads * elapsed / 1e3 / count, clientCpu, serverCpu);
+        }
+
+        double cpuMicros() {
+            return clientCpuMicros + serverCpuMicros;
         }
     }
 

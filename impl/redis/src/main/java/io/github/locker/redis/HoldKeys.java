@@ -21,7 +21,7 @@ import io.github.locker.LockMode;
 final class HoldKeys {
     /**
      * What the lock key holds while it is held shared: never an owner token (those are
-     * {@code <uuid>:<n>}), so no owner's compare-and-delete or renewal matches it.
+     * {@code <random>:<n>}), so no owner's compare-and-delete or renewal matches it.
      */
     static final String SHARED_HOLDER = "shared";
 
@@ -122,12 +122,11 @@ final class HoldKeys {
 
     /**
      * @param owner the hold's owner token
-     * @param channel the release channel
-     * @param publish {@code PUBLISH} or {@code SPUBLISH}, what announces on it
+     * @param announcing how releases are announced ({@link RedisScript#announcing})
      * @return the release script's ARGV
      */
-    String[] releaseArguments(String owner, String channel, String publish) {
-        return releaseMode == null ? new String[] {owner, channel, publish} : new String[] {owner, channel, releaseMode, publish};
+    String[] releaseArguments(String owner, String announcing) {
+        return releaseMode == null ? new String[] {owner, announcing} : new String[] {owner, releaseMode, announcing};
     }
 
     /** @return {@link RedisScript#STOP_WAITING}'s KEYS: the waiters set, and an exclusive acquisition's writer marks */

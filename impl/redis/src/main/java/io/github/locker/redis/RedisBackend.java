@@ -24,18 +24,18 @@ import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.event.ClusterTopologyChangedEvent;
-import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.metrics.CommandLatencyRecorder;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import java.net.SocketAddress;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -74,11 +74,13 @@ final class RedisBackend implements LockerBackend {
     private final ReleaseWaiters waiters = new ReleaseWaiters();
     /** The per-key subscriptions on a Cluster with sharded pub/sub; null where releases use plain PUBLISH. */
     private final ShardedReleases sharded;
+    /** The release scripts' last argument: how they announce ({@link RedisScript#announcing}). */
+    private final String announcing;
     private final ScheduledExecutorService keepAlive;
     /** The connection of acquisitions that replicas must acknowledge; null without {@code replicas-ack}. */
     private final ReplicaAcks acks;
     private final DriverRuntime runtime = new DriverRuntime("locker-redis");
-    private final String ownerPrefix = UUID.randomUUID() + ":";
+    private final String ownerPrefix = newOwnerPrefix();
     private final AtomicLong ownerSequence = new AtomicLong();
     private volatile boolean closing;
     /** The subscription to a Cluster's topology changes, where releases use sharded pub/sub. */
@@ -101,6 +103,7 @@ final class RedisBackend implements LockerBackend {
         this.releases = releases;
         this.sharded = sharded ? new ShardedReleases(releases.async(), waiters, runtime.callbacks(),
                 ((RedisClusterClient) client)::refreshPartitionsAsync) : null;
+        this.announcing = RedisScript.announcing(sharded);
         ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, BackendReplies.daemonThreads("locker-redis-keepalive"));
         scheduler.setRemoveOnCancelPolicy(true);
         this.keepAlive = scheduler;
@@ -133,19 +136,19 @@ final class RedisBackend implements LockerBackend {
                         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                         .topologyRefreshOptions(topologyRefresh(settings))
                         .socketOptions(socket).sslOptions(ssl).timeoutOptions(timeouts).build());
-                StatefulRedisClusterConnection<String, String> commands = cluster.connect(StringCodec.UTF8);
+                StatefulRedisClusterConnection<String, String> commands = cluster.connect(Utf8Codec.INSTANCE);
                 backend = new RedisBackend(settings, resources, cluster, commands, commands.async(),
-                        cluster.connectPubSub(StringCodec.UTF8), ShardedReleases.usable(commands, settings));
+                        cluster.connectPubSub(Utf8Codec.INSTANCE), ShardedReleases.usable(commands, settings));
             } else {
                 RedisClient standalone = RedisClient.create(resources);
                 client = standalone;
                 standalone.setOptions(ClientOptions.builder()
                         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                         .socketOptions(socket).sslOptions(ssl).timeoutOptions(timeouts).build());
-                var commands = standalone.connect(StringCodec.UTF8, settings.uris().get(0));
+                var commands = standalone.connect(Utf8Codec.INSTANCE, settings.uris().get(0));
                 // one node (or one master) receives every release: sharded pub/sub would bring nothing
                 backend = new RedisBackend(settings, resources, standalone, commands, commands.async(),
-                        standalone.connectPubSub(StringCodec.UTF8, settings.uris().get(0)), false);
+                        standalone.connectPubSub(Utf8Codec.INSTANCE, settings.uris().get(0)), false);
             }
             backend.listenForReleases();
             return backend;
@@ -284,7 +287,17 @@ final class RedisBackend implements LockerBackend {
         return settings.commandTimeout();
     }
 
-    /** @return a token no other acquisition, on any node, ever uses */
+    /**
+     * @return 96 random bits in base64url and a colon: 17 characters, where a UUID took 37, since an
+     *     owner token goes with every acquire and release
+     */
+    private static String newOwnerPrefix() {
+        byte[] random = new byte[12];
+        new SecureRandom().nextBytes(random);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(random) + ":";
+    }
+
+    /** @return a token no other acquisition, on any node, ever uses: {@code <16 random characters>:<n>} */
     String newOwnerToken() {
         return ownerPrefix + ownerSequence.incrementAndGet();
     }
@@ -339,8 +352,7 @@ final class RedisBackend implements LockerBackend {
      * @return 1 when the hold was ours, 0 when not
      */
     CompletableFuture<Long> release(HoldKeys hold, String owner) {
-        return run(hold.release(), hold.releaseKeys(),
-                hold.releaseArguments(owner, releaseChannelOf(hold.waitKey()), publishCommand()));
+        return run(hold.release(), hold.releaseKeys(), hold.releaseArguments(owner, announcing));
     }
 
     /**
@@ -348,19 +360,10 @@ final class RedisBackend implements LockerBackend {
      * one's writer mark out of the writers set), without waiting for the answer.
      */
     void stopWaiting(HoldKeys hold, String owner) {
-        run(RedisScript.STOP_WAITING, hold.stopWaitingKeys(), owner, releaseChannelOf(hold.waitKey()), hold.waitKey(),
-                publishCommand());
+        run(RedisScript.STOP_WAITING, hold.stopWaitingKeys(), owner, hold.waitKey(), announcing);
     }
 
-    /** @return the channel the release scripts announce a release of {@code waitKey} on */
-    private String releaseChannelOf(String waitKey) {
-        return sharded == null ? RELEASE_CHANNEL : ShardedReleases.channelOf(waitKey);
-    }
 
-    /** @return the release scripts' last argument: how they announce */
-    private String publishCommand() {
-        return sharded == null ? ShardedReleases.PLAIN_PUBLISH : ShardedReleases.SHARDED_PUBLISH;
-    }
 
     /**
      * @param lockKey a lock key, {@code <prefix>{<key>}}

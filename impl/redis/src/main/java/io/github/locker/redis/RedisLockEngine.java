@@ -35,11 +35,6 @@ final class RedisLockEngine implements LockEngine {
     private static final String WAITED = "2";
     /** The acquire script's first reply for a semaphore whose holders use another number of permits. */
     private static final long OTHER_PERMIT_COUNT = -1;
-    /**
-     * How much longer than the holder's lease a waiters set lives: a waiter tries again at the
-     * latest when that lease ends, and this covers a slow round trip on the way.
-     */
-    private static final String WAITERS_COUNT_MARGIN_MILLIS = Long.toString(Duration.ofSeconds(10).toMillis());
 
     private final RedisBackend backend;
     private final String keyPrefix;
@@ -127,8 +122,8 @@ final class RedisLockEngine implements LockEngine {
             attemptInFlight = true;
             String waiting = !mayBeWaiting ? NOT_WAITING : failedWaiting ? WAITED : WAITING;
             String[] arguments = options.mode() == LockMode.PERMIT
-                    ? new String[] {owner, leaseMillis, waiting, WAITERS_COUNT_MARGIN_MILLIS, Integer.toString(options.permits())}
-                    : new String[] {owner, leaseMillis, waiting, WAITERS_COUNT_MARGIN_MILLIS};
+                    ? new String[] {owner, leaseMillis, waiting, Integer.toString(options.permits())}
+                    : new String[] {owner, leaseMillis, waiting};
             ReplicaAcks acks = backend.acks();
             CompletableFuture<List<Long>> answer = acks == null
                     ? backend.<List<Long>>run(hold.acquire(), hold.acquireKeys(), arguments)

@@ -3,6 +3,7 @@ package io.github.locker.redis;
 import io.lettuce.core.ScriptOutputType;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
@@ -13,8 +14,7 @@ import java.util.HexFormat;
  */
 enum RedisScript {
     /**
-     * KEYS: lock, fence, waiters, writers. ARGV: owner, lease ms, waiting, least ms the waiters set
-     * must outlive the holder's lease. Returns {1, fencing token} when acquired, else {0, the
+     * KEYS: lock, fence, waiters, writers. ARGV: owner, lease ms, waiting. Returns {1, fencing token} when acquired, else {0, the
      * holder's remaining ms} so the waiter knows when the lease would end at the latest. The
      * exclusive side of a read-write lock too: shared holders keep the lock key set to
      * {@link HoldKeys#SHARED_HOLDER}, so {@code SET NX} fails beside them, and their last lease end
@@ -57,8 +57,7 @@ enum RedisScript {
             return {0, ttl}
             """),
     /**
-     * KEYS: lock, fence, waiters, readers, writers. ARGV: owner, lease ms, waiting, least ms the
-     * waiters set must outlive the holder's lease. Takes a share of the lock: returns {1, fencing
+     * KEYS: lock, fence, waiters, readers, writers. ARGV: owner, lease ms, waiting. Takes a share of the lock: returns {1, fencing
      * token} when acquired, else {0, ms until the holder's lease or the first writer mark ends}.
      *
      * <p>The readers set holds each shared owner scored by its lease end in Redis's time; the lock
@@ -96,7 +95,7 @@ enum RedisScript {
             """).formatted(HoldKeys.SHARED_HOLDER)),
     /**
      * KEYS: holders, count, fence, waiters (of one semaphore). ARGV: owner, lease ms, waiting,
-     * least ms the waiters set must outlive the holders' leases, permits. Takes a permit: returns
+     * permits. Takes a permit: returns
      * {1, fencing token} when acquired, {0, ms until the first holder's lease ends} when all permits
      * are held, or {-1, the holders' count} when the holders use another number of permits (then it
      * leaves nothing: no permit, no waiters-set entry).
@@ -109,7 +108,7 @@ enum RedisScript {
      */
     ACQUIRE_PERMIT(ScriptOutputType.MULTI, Lua.NOW + """
             local waiting = ARGV[3] ~= '0'
-            local permits = tonumber(ARGV[5])
+            local permits = tonumber(ARGV[4])
             redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
             local held = redis.call('ZCARD', KEYS[1])
             if held > 0 then
@@ -122,7 +121,7 @@ enum RedisScript {
               end
             end
             if held < permits then
-              redis.call('SET', KEYS[2], ARGV[5])
+              redis.call('SET', KEYS[2], ARGV[4])
             """ + Lua.take(1, 2, 4, 3) + """
             end
             local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
@@ -131,15 +130,15 @@ enum RedisScript {
             return {0, ttl}
             """),
     /**
-     * KEYS: lock, waiters. ARGV: owner, channel, publish command. Deletes only our own lock, and
-     * wakes its waiters: it publishes only while the waiters set exists (an empty set does not), so a
+     * KEYS: lock, waiters. ARGV: owner, how releases are announced ({@link Lua#announce}). Deletes
+     * only our own lock, and wakes its waiters: it publishes only while the waiters set exists (an empty set does not), so a
      * lock nobody waits for sends no message.
      */
     RELEASE(ScriptOutputType.INTEGER, """
             if redis.call('GET', KEYS[1]) == ARGV[1] then
               redis.call('DEL', KEYS[1])
               if redis.call('EXISTS', KEYS[2]) == 1 then
-            """ + Lua.announce("ARGV[2]", "KEYS[1]") + """
+            """ + Lua.announce("KEYS[1]") + """
               end
               return 1
             end
@@ -147,8 +146,8 @@ enum RedisScript {
             """),
     /**
      * KEYS: the holders set (readers of a lock, or holders of a semaphore), the key that lives as
-     * long as it (the lock key, or the semaphore's count), waiters. ARGV: owner, channel, {@code 1}
-     * for a share of a lock or {@code 0} for a permit, publish command. Takes our entry out of the holders set;
+     * long as it (the lock key, or the semaphore's count), waiters. ARGV: owner, {@code 1} for a share
+     * of a lock or {@code 0} for a permit, how releases are announced. Takes our entry out of the holders set;
      * returns 1 when it was ours and its lease had not ended, else 0. With the last holder gone the
      * other key is deleted (a lock key only while it marks shared holders), else both move to the
      * last remaining lease end. Wakes waiters (a lock's message is the lock key, a semaphore's its
@@ -160,7 +159,7 @@ enum RedisScript {
               return 0
             end
             """ + Lua.NOW + """
-            local shared = ARGV[3] == '1'
+            local shared = ARGV[2] == '1'
             local other = not shared or redis.call('GET', KEYS[2]) == '%1$s'
             redis.call('ZREM', KEYS[1], ARGV[1])
             redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
@@ -177,7 +176,7 @@ enum RedisScript {
               end
             end
             if (#last == 0 or not shared) and redis.call('EXISTS', KEYS[3]) == 1 then
-            """ + Lua.announce("ARGV[2]", "shared and KEYS[2] or KEYS[1]") + """
+            """ + Lua.announce("shared and KEYS[2] or KEYS[1]") + """
             end
             if tonumber(score) > now then
               return 1
@@ -185,8 +184,8 @@ enum RedisScript {
             return 0
             """).formatted(HoldKeys.SHARED_HOLDER)),
     /**
-     * KEYS: waiters, and for an exclusive acquisition its lock's writers set. ARGV: owner, channel,
-     * the key the waiters wait on, publish command. A waiter stops waiting without the lock (wait time over,
+     * KEYS: waiters, and for an exclusive acquisition its lock's writers set. ARGV: owner, the key
+     * the waiters wait on, how releases are announced. A waiter stops waiting without the lock (wait time over,
      * interrupted, failed); returns 1 when it was in the waiters set. Taking out the last writer mark
      * lets readers in, so then the remaining waiters are woken at once rather than at the holder's
      * lease end.
@@ -195,7 +194,7 @@ enum RedisScript {
             local left = redis.call('SREM', KEYS[1], ARGV[1])
             if KEYS[2] and redis.call('ZREM', KEYS[2], ARGV[1]) == 1
                 and redis.call('EXISTS', KEYS[2]) == 0 and redis.call('EXISTS', KEYS[1]) == 1 then
-            """ + Lua.announce("ARGV[2]", "ARGV[3]") + """
+            """ + Lua.announce("ARGV[2]") + """
             end
             return left
             """),
@@ -240,8 +239,24 @@ enum RedisScript {
             return renewed
             """);
 
+    /**
+     * @param sharded whether releases go by sharded pub/sub (a Cluster of Redis 7 nodes, unless turned off)
+     * @return the release scripts' last argument, which says how they announce a release
+     */
+    static String announcing(boolean sharded) {
+        return sharded ? Lua.SHARDED : Lua.PLAIN;
+    }
+
     /** Lua that several scripts share, so each step is written once. */
     private static final class Lua {
+        /** {@link #announce}'s last ARGV for {@code SPUBLISH}; {@link #PLAIN} for {@code PUBLISH}. */
+        static final String SHARDED = "S";
+        static final String PLAIN = "P";
+        /**
+         * How much longer than the holder's lease a waiters set lives: a waiter tries again at the
+         * latest when that lease ends, and this covers a slow round trip on the way.
+         */
+        static final long WAITERS_MARGIN_MILLIS = Duration.ofSeconds(10).toMillis();
         /** Sets {@code now}: Redis's own clock in ms, on which every lease end in a holders set is counted. */
         static final String NOW = """
                 local time = redis.call('TIME')
@@ -251,34 +266,41 @@ enum RedisScript {
         }
 
         /**
-         * @param channel the channel, as a Lua expression
-         * @param message the message, as a Lua expression
-         * @return Lua that announces a release with the script's last ARGV: {@code SPUBLISH} on a Cluster
-         *     with sharded pub/sub (the channel then shares the script's keys' slot, as Redis requires),
-         *     else {@code PUBLISH}
+         * @param waitKey the key the waiters wait on, as a Lua expression: the message
+         * @return Lua that announces a release as the script's last ARGV says: {@link #SHARDED}
+         *     {@code SPUBLISH}es on the key's own channel, {@code locker:released:{<tag>}}, whose hash
+         *     tag puts it in the keys' slot, as Redis requires ({@link ShardedReleases#channelOf} names
+         *     it alike); anything else {@code PUBLISH}es on {@code locker:released}
          */
-        static String announce(String channel, String message) {
+        static String announce(String waitKey) {
             return """
-                    redis.call(ARGV[#ARGV] == 'SPUBLISH' and 'SPUBLISH' or 'PUBLISH', %s, %s)
-                    """.formatted(channel, message);
+                    do
+                      local message = %1$s
+                      if ARGV[#ARGV] == '%2$s' then
+                        redis.call('SPUBLISH', '%3$s:' .. string.match(message, '{[^}]*}'), message)
+                      else
+                        redis.call('PUBLISH', '%3$s', message)
+                      end
+                    end
+                    """.formatted(waitKey, SHARDED, RedisBackend.RELEASE_CHANNEL);
         }
 
         /**
          * @param waiters the KEYS index of the waiters set
          * @return Lua that, with {@code ttl} the ms until the caller tries again at the latest, sets
-         *     {@code keep} to that plus ARGV[4], and makes a {@code waiting} caller join the waiters
-         *     set, which then lives at least that long
+         *     {@code keep} to that plus {@link #WAITERS_MARGIN_MILLIS}, and makes a {@code waiting}
+         *     caller join the waiters set, which then lives at least that long
          */
         static String joinWaiters(int waiters) {
             return """
-                    local keep = math.max(ttl, 0) + tonumber(ARGV[4])
+                    local keep = math.max(ttl, 0) + %2$d
                     if waiting then
                       redis.call('SADD', KEYS[%1$d], ARGV[1])
                       if redis.call('PTTL', KEYS[%1$d]) < keep then
                         redis.call('PEXPIRE', KEYS[%1$d], keep)
                       end
                     end
-                    """.formatted(waiters);
+                    """.formatted(waiters, WAITERS_MARGIN_MILLIS);
         }
 
         /**

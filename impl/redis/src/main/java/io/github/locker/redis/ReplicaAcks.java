@@ -11,7 +11,6 @@ import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
-import io.lettuce.core.codec.StringCodec;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -46,8 +45,8 @@ final class ReplicaAcks implements AutoCloseable {
      */
     static ReplicaAcks connect(RedisSettings settings, AbstractRedisClient client) {
         StatefulConnection<String, String> connection = settings.cluster()
-                ? ((RedisClusterClient) client).connect(StringCodec.UTF8)
-                : ((RedisClient) client).connect(StringCodec.UTF8, settings.uris().get(0));
+                ? ((RedisClusterClient) client).connect(Utf8Codec.INSTANCE)
+                : ((RedisClient) client).connect(Utf8Codec.INSTANCE, settings.uris().get(0));
         return new ReplicaAcks(settings, connection);
     }
 

@@ -43,9 +43,6 @@ final class ShardedReleases {
     private static final Logger LOG = Logger.getLogger(ShardedReleases.class.getName());
     /** The first Redis with {@code SPUBLISH}/{@code SSUBSCRIBE}. */
     static final int FIRST_VERSION = 7;
-    /** What a release script publishes with, its last argument; {@link #PLAIN_PUBLISH} elsewhere. */
-    static final String SHARDED_PUBLISH = "SPUBLISH";
-    static final String PLAIN_PUBLISH = "PUBLISH";
 
     private final RedisPubSubAsyncCommands<String, String> commands;
     private final ReleaseWaiters waiters;
@@ -82,7 +79,8 @@ final class ShardedReleases {
     /**
      * @param waitKey a key waiters wait on ({@link HoldKeys#waitKey()}): {@code <prefix>{<key>}...}, whose
      *     first braces are its hash tag (the prefix has none, the key's own are escaped, and it is not blank)
-     * @return the channel its releases are announced on, in its hash slot
+     * @return the channel its releases are announced on, in its hash slot (the release scripts name
+     *     it alike, in Lua)
      */
     static String channelOf(String waitKey) {
         int open = waitKey.indexOf('{');
