@@ -173,7 +173,16 @@ public final class RedisClusterServer implements BeforeAllCallback, AfterAllCall
 
     /** @return how many clients the node has subscribed to a sharded channel ({@code PUBSUB SHARDNUMSUB}) */
     public int shardSubscribers(ServerProcess node, String channel) {
-        String[] reply = cli(node, "pubsub", "shardnumsub", channel).split("\\R");
+        return subscriberCount(node, "shardnumsub", channel);
+    }
+
+    /** @return how many clients the node has subscribed to a plain channel ({@code PUBSUB NUMSUB}) */
+    public int subscribers(ServerProcess node, String channel) {
+        return subscriberCount(node, "numsub", channel);
+    }
+
+    private int subscriberCount(ServerProcess node, String numsub, String channel) {
+        String[] reply = cli(node, "pubsub", numsub, channel).split("\\R");
         return Integer.parseInt(reply[reply.length - 1].trim());
     }
 
