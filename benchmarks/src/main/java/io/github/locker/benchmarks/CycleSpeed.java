@@ -20,7 +20,8 @@ import java.util.function.IntFunction;
 /**
  * Issue 18, items 1 and 2: ours beside its floor and its peers on one backend, in one JVM on one
  * server the tool starts, without JMH's forks, so a change can be judged in a minute. On etcd: ours,
- * the jetcd floor and etcd's Lock service; on Redis: ours, the raw-Lettuce floor and ShedLock's
+ * the jetcd floor, etcd's Lock service and the jetcd floor sending our driver's requests (what ours
+ * costs beyond its protocol); on Redis: ours, the raw-Lettuce floor and ShedLock's
  * Redis provider.
  * <ul>
  *   <li>{@code probe}: per subject, 2,000 uncontended cycles on one thread after a warm-up, with
@@ -39,7 +40,7 @@ import java.util.function.IntFunction;
  */
 public final class CycleSpeed {
     private static final Map<String, List<Subject>> SUBJECTS = Map.of(
-            "etcd", List.of(Subject.OURS_ETCD, Subject.FLOOR_ETCD, Subject.JETCD_LOCK),
+            "etcd", List.of(Subject.OURS_ETCD, Subject.FLOOR_ETCD, Subject.JETCD_LOCK, Subject.FLOOR_ETCD_SAME_REQUESTS),
             "redis", List.of(Subject.OURS_REDIS, Subject.FLOOR_REDIS, Subject.SHEDLOCK_REDIS));
     /** The subjects that wait for a held lock, so that a hand-off can be measured: the floors and ShedLock refuse at once. */
     private static final Set<Subject> WAITING = Set.of(Subject.OURS_ETCD, Subject.JETCD_LOCK, Subject.OURS_REDIS);

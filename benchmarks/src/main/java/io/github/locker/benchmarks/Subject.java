@@ -14,6 +14,12 @@ enum Subject {
     OURS_ETCD("ours-etcd", "ours (etcd)"),
     /** Raw jetcd: a put-if-absent transaction on a lease, then a delete. Two round trips: the floor. */
     FLOOR_ETCD("floor-etcd", "floor: raw jetcd put-if-absent txn + delete"),
+    /**
+     * Raw jetcd sending the requests our driver sends for an uncontended cycle: the put-if-absent
+     * transaction reads the lock's two oldest-created keys too (a queue's head), and the delete is
+     * owner-checked (if its create revision is still ours). What ours costs beyond its protocol.
+     */
+    FLOOR_ETCD_SAME_REQUESTS("floor-etcd-same-requests", "raw jetcd with our requests: put-if-absent txn + queue read, checked delete"),
     /** etcd's own Lock service (v3lock), called through jetcd on an existing lease. */
     JETCD_LOCK("jetcd-lock", "jetcd Lock service");
 
@@ -70,7 +76,8 @@ enum Subject {
             case REDISSON -> new RedissonLocks(lease);
             case SHEDLOCK_REDIS -> new ShedLockRedis(lease);
             case OURS_ETCD -> OursClient.etcd(lease);
-            case FLOOR_ETCD -> new EtcdFloor(lease);
+            case FLOOR_ETCD -> new EtcdFloor(lease, false);
+            case FLOOR_ETCD_SAME_REQUESTS -> new EtcdFloor(lease, true);
             case JETCD_LOCK -> new JetcdLockService(lease);
         };
     }
