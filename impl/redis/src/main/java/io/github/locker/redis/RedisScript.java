@@ -3,8 +3,8 @@ package io.github.locker.redis;
 import io.lettuce.core.ScriptOutputType;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.time.Duration;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HexFormat;
 
 /**
@@ -14,8 +14,9 @@ import java.util.HexFormat;
  */
 enum RedisScript {
     /**
-     * KEYS: lock, fence, waiters, writers. ARGV: owner, lease ms, waiting. Returns {1, fencing token} when acquired, else {0, the
-     * holder's remaining ms} so the waiter knows when the lease would end at the latest. The
+     * KEYS: lock, fence, waiters, writers. ARGV: owner, lease ms, waiting. Returns {1, fencing
+     * token} when acquired, else {0, the holder's remaining ms} so the waiter knows when the lease
+     * would end at the latest. The
      * exclusive side of a read-write lock too: shared holders keep the lock key set to
      * {@link HoldKeys#SHARED_HOLDER}, so {@code SET NX} fails beside them, and their last lease end
      * is the key's TTL.
@@ -57,8 +58,9 @@ enum RedisScript {
             return {0, ttl}
             """),
     /**
-     * KEYS: lock, fence, waiters, readers, writers. ARGV: owner, lease ms, waiting. Takes a share of the lock: returns {1, fencing
-     * token} when acquired, else {0, ms until the holder's lease or the first writer mark ends}.
+     * KEYS: lock, fence, waiters, readers, writers. ARGV: owner, lease ms, waiting. Takes a share
+     * of the lock: returns {1, fencing token} when acquired, else {0, ms until the holder's lease or
+     * the first writer mark ends}.
      *
      * <p>The readers set holds each shared owner scored by its lease end in Redis's time; the lock
      * key is {@link HoldKeys#SHARED_HOLDER} and both expire at the last lease end, so a crashed
@@ -95,8 +97,7 @@ enum RedisScript {
             """).formatted(HoldKeys.SHARED_HOLDER)),
     /**
      * KEYS: holders, count, fence, waiters (of one semaphore). ARGV: owner, lease ms, waiting,
-     * permits. Takes a permit: returns
-     * {1, fencing token} when acquired, {0, ms until the first holder's lease ends} when all permits
+     * permits. Takes a permit: returns {1, fencing token} when acquired, {0, ms until the first holder's lease ends} when all permits
      * are held, or {-1, the holders' count} when the holders use another number of permits (then it
      * leaves nothing: no permit, no waiters-set entry).
      *
@@ -131,8 +132,8 @@ enum RedisScript {
             """),
     /**
      * KEYS: lock, waiters. ARGV: owner, how releases are announced ({@link Lua#announce}). Deletes
-     * only our own lock, and wakes its waiters: it publishes only while the waiters set exists (an empty set does not), so a
-     * lock nobody waits for sends no message.
+     * only our own lock, and wakes its waiters: it publishes only while the waiters set exists (an
+     * empty set does not), so a lock nobody waits for sends no message.
      */
     RELEASE(ScriptOutputType.INTEGER, """
             if redis.call('GET', KEYS[1]) == ARGV[1] then
@@ -147,8 +148,8 @@ enum RedisScript {
     /**
      * KEYS: the holders set (readers of a lock, or holders of a semaphore), the key that lives as
      * long as it (the lock key, or the semaphore's count), waiters. ARGV: owner, {@code 1} for a share
-     * of a lock or {@code 0} for a permit, how releases are announced. Takes our entry out of the holders set;
-     * returns 1 when it was ours and its lease had not ended, else 0. With the last holder gone the
+     * of a lock or {@code 0} for a permit, how releases are announced. Takes our entry out of the
+     * holders set; returns 1 when it was ours and its lease had not ended, else 0. With the last holder gone the
      * other key is deleted (a lock key only while it marks shared holders), else both move to the
      * last remaining lease end. Wakes waiters (a lock's message is the lock key, a semaphore's its
      * holders set) when the last reader leaves a lock, or whenever a permit comes free.
@@ -185,8 +186,8 @@ enum RedisScript {
             """).formatted(HoldKeys.SHARED_HOLDER)),
     /**
      * KEYS: waiters, and for an exclusive acquisition its lock's writers set. ARGV: owner, the key
-     * the waiters wait on, how releases are announced. A waiter stops waiting without the lock (wait time over,
-     * interrupted, failed); returns 1 when it was in the waiters set. Taking out the last writer mark
+     * the waiters wait on, how releases are announced. A waiter stops waiting without the lock
+     * (wait time over, interrupted, failed); returns 1 when it was in the waiters set. Taking out the last writer mark
      * lets readers in, so then the remaining waiters are woken at once rather than at the holder's
      * lease end.
      */
