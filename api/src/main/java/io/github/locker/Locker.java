@@ -10,8 +10,9 @@ import java.util.function.Supplier;
  * One lock backend under one name, as configured ({@code locker.<name>.*}) or made from a driver.
  * Thread-safe; one instance serves the whole application.
  *
- * <p><b>Keys.</b> A key is any non-blank string of at most {@value #MAX_KEY_BYTES} UTF-8 bytes.
- * The same key on the same backend is the same lock on every node.
+ * <p><b>Keys.</b> A key is any non-blank, well-formed string (no unpaired surrogate, which has no
+ * UTF-8 form) of at most {@value #MAX_KEY_BYTES} UTF-8 bytes; any other is refused with
+ * {@link IllegalArgumentException}. The same key on the same backend is the same lock on every node.
  *
  * <p><b>Waiting.</b> {@link #lock} blocks until the lock is held, waking when the holder releases
  * it (not by polling) or when the holder's lease ends. The options' wait time bounds the wait and

@@ -270,6 +270,10 @@ public abstract class SingleJvmLockerContract {
                 .hasMessageContaining("key must not be blank");
         assertThatThrownBy(() -> locker.lock("k".repeat(Locker.MAX_KEY_BYTES + 1)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("key must be at most 1024");
+        assertThatThrownBy(() -> locker.lock(key + "\uD83D")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("unpaired surrogate (\\uD83D)");
+        assertThatThrownBy(() -> locker.tryLock("\uDD12" + key)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("index 0 is an unpaired surrogate");
         assertThatThrownBy(() -> locker.lock(key, null)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("options");
         assertThatThrownBy(() -> LockOptions.defaults().withLeaseTime(Duration.ZERO))

@@ -11,7 +11,8 @@ public final class Keys {
     /**
      * @param key a key a caller passed
      * @return the key, when it is valid
-     * @throws IllegalArgumentException when it is null, blank or longer than {@link Locker#MAX_KEY_BYTES}
+     * @throws IllegalArgumentException when it is null, blank, holds an unpaired surrogate or is
+     *     longer than {@link Locker#MAX_KEY_BYTES}
      */
     public static String requireValid(String key) {
         if (key == null) {
@@ -20,6 +21,7 @@ public final class Keys {
         if (key.isBlank()) {
             throw new IllegalArgumentException("key must not be blank, was '" + key + "'");
         }
+        requireWellFormed(key);
         // a char is at most 3 UTF-8 bytes: most keys are short enough not to be encoded here at all
         int bytes = key.length() * 3 <= Locker.MAX_KEY_BYTES ? key.length() : key.getBytes(StandardCharsets.UTF_8).length;
         if (bytes > Locker.MAX_KEY_BYTES) {
@@ -27,6 +29,23 @@ public final class Keys {
                     + " UTF-8 bytes, was " + bytes + " bytes (starting '" + key.substring(0, 32) + "...')");
         }
         return key;
+    }
+
+    /**
+     * An unpaired surrogate has no UTF-8 form: encoders write {@code ?} for it (not all of them the
+     * same way around it), so two keys would share one lock on the backend, and a lock could move
+     * to another name between client versions.
+     */
+    private static void requireWellFormed(String key) {
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < key.length() && Character.isLowSurrogate(key.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new IllegalArgumentException(String.format("key must be well-formed Unicode, but the char at index %d "
+                        + "is an unpaired surrogate (\\u%04X), which has no UTF-8 form", i, (int) c));
+            }
+        }
     }
 
     /**

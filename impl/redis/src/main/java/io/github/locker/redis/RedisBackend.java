@@ -226,10 +226,16 @@ final class RedisBackend implements LockerBackend {
         }
         // with sharded pub/sub too: releases by lockers of earlier versions on the same Cluster still wake ours
         releases.sync().subscribe(RELEASE_CHANNEL);
+        // Only connections lost while open, and their reconnections, count: the client also opens and closes
+        // connections of its own (a Cluster's slot-map reads, every topology-refresh), which lose nothing.
+        Set<RedisChannelHandler<?, ?>> lost = ConcurrentHashMap.newKeySet();
         client.addListener(new RedisConnectionStateListener() {
             @Override
             public void onRedisConnected(RedisChannelHandler<?, ?> channel, SocketAddress address) {
-                if (disconnected.getAndSet(false)) {
+                if (!lost.remove(channel)) {
+                    return; // a new connection, not one coming back
+                }
+                if (lost.isEmpty() && disconnected.getAndSet(false)) {
                     LOG.log(Level.INFO, "Reconnected to {0}", settings.address());
                 }
                 if (sharded != null) {
@@ -240,6 +246,11 @@ final class RedisBackend implements LockerBackend {
 
             @Override
             public void onRedisDisconnected(RedisChannelHandler<?, ?> channel) {
+                if (!channel.isOpen()) {
+                    lost.remove(channel);
+                    return; // closed on purpose
+                }
+                lost.add(channel);
                 if (!closing && !disconnected.getAndSet(true)) {
                     LOG.log(Level.WARNING, "Lost the connection to {0}; reconnecting", settings.address());
                 }

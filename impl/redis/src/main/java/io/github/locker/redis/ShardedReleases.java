@@ -3,6 +3,7 @@ package io.github.locker.redis;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.pubsub.api.async.RedisPubSubAsyncCommands;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
@@ -43,6 +45,8 @@ final class ShardedReleases {
     private static final Logger LOG = Logger.getLogger(ShardedReleases.class.getName());
     /** The first Redis with {@code SPUBLISH}/{@code SSUBSCRIBE}. */
     static final int FIRST_VERSION = 7;
+    /** How long a dropped channel waits for the slot map before it is subscribed again anyway. */
+    private static final Duration SLOT_MAP_READ_TIMEOUT = Duration.ofSeconds(5);
 
     private final RedisPubSubAsyncCommands<String, String> commands;
     private final ReleaseWaiters waiters;
@@ -195,7 +199,9 @@ final class ShardedReleases {
                 // the slot map Lettuce routes by may not know yet where the slot went: read it first, once
                 // for all the channels a failover drops together
                 if (slotMapReading.isDone()) {
-                    slotMapReading = slotMapRead.get().toCompletableFuture();
+                    // bounded: a read that never ends would keep its channels from ever being subscribed again
+                    slotMapReading = slotMapRead.get().toCompletableFuture().copy() // a copy: Lettuce's own future stays its own
+                            .orTimeout(SLOT_MAP_READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
                 }
                 channel.awaitingSlotMap = true;
                 slotMapReading.whenCompleteAsync((read, unread) -> resubscribeIfWaitedOn(name, channel), callbacks);

@@ -82,7 +82,8 @@ class RedisClusterFailoverTest {
         System.out.printf("%s: %s failover of 127.0.0.1:%d; replica 127.0.0.1:%d master after %d ms, the waiter's "
                 + "subscription there after %d ms; waiter acquired %d ms after the release%n", getClass().getSimpleName(),
                 how, master.port(), replica.port(), promotedMillis, followedMillis, wokenMillis);
-        assertThat(wokenMillis).as("woken by the release on the new master, not at the 30 s lease end").isLessThan(3000);
+        // well below the topology refresh's 5 s: its connections wake waiters too, and a wake-up by them is no proof
+        assertThat(wokenMillis).as("woken by the release on the new master, not at the 30 s lease end").isLessThan(500);
         assertThat(taken.unlock()).isTrue();
         CLUSTER.awaitUntil(Duration.ofSeconds(5), () -> shardSubscribers(replica, key) == 0,
                 "the subscription to end with the wait");

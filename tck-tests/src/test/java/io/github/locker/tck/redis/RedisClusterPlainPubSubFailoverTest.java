@@ -9,6 +9,7 @@ import io.github.locker.tck.Nodes;
 import io.github.locker.tck.servers.RedisClusterServer;
 import io.github.locker.tck.servers.ServerProcess;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +34,7 @@ class RedisClusterPlainPubSubFailoverTest {
     private static final String CHANNEL = "locker:released";
     private static final LockOptions LONG_LEASE = LockOptions.defaults().withLeaseTime(Duration.ofSeconds(30))
             .withWaitTime(Duration.ofSeconds(60));
+    private static final int HAND_OFFS = 5;
     /** Redis's own failure detection (1 s node timeout) and election, then the driver's reconnection. */
     private static final Duration FOLLOW_TIMEOUT = Duration.ofSeconds(30);
 
@@ -62,15 +64,26 @@ class RedisClusterPlainPubSubFailoverTest {
         long followedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt);
         assertThat(waiting).isNotDone();
 
-        long releasedAt = System.nanoTime();
-        assertThat(held.unlock()).isTrue();
-        Lock taken = waiting.get(10, TimeUnit.SECONDS);
-        long wokenMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - releasedAt);
-        System.out.printf("%s: killed %s 127.0.0.1:%d; subscriptions on running nodes after %d ms; waiter acquired %d ms "
-                + "after the release%n", getClass().getSimpleName(), replicas.isEmpty() ? "replica" : "master",
+        // Several hand-offs, each quick: a waiter also tries again whenever one of its backend's connections
+        // (re)connects, as the slot-map reads' do, so one quick wake-up alone might not be the message's.
+        List<Long> wokenMillis = new ArrayList<>();
+        for (int round = 0; round < HAND_OFFS; round++) {
+            if (round > 0) {
+                held = holder.lock(key, LONG_LEASE);
+                waiting = waiter.lockAsync(key, LONG_LEASE).toCompletableFuture();
+                CLUSTER.awaitUntil(Duration.ofSeconds(5), () -> CLUSTER.cli(keyNode, "scard",
+                        RedisKeys.lockKeyOf(key) + ":waiters").equals("1"), "the waiter to wait");
+            }
+            long releasedAt = System.nanoTime();
+            assertThat(held.unlock()).isTrue();
+            Lock taken = waiting.get(10, TimeUnit.SECONDS);
+            wokenMillis.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - releasedAt));
+            assertThat(taken.unlock()).isTrue();
+        }
+        System.out.printf("%s: killed %s 127.0.0.1:%d; subscriptions on running nodes after %d ms; the waiter acquired "
+                + "%s ms after each release%n", getClass().getSimpleName(), replicas.isEmpty() ? "replica" : "master",
                 listening.port(), followedMillis, wokenMillis);
-        assertThat(wokenMillis).as("woken by the release, not at the 30 s lease end").isLessThan(3000);
-        assertThat(taken.unlock()).isTrue();
+        assertThat(wokenMillis).as("woken by each release, not at the 30 s lease end").allMatch(millis -> millis < 500);
     }
 
     private static int subscribersOnRunningNodes() {

@@ -49,6 +49,13 @@ class RedisClusterShardedReleasesTest {
     final Nodes nodes = new Nodes(new RedisClusterTckBackend(CLUSTER));
     @RegisterExtension
     final Nodes plainNodes = new Nodes("redis", () -> new RedisClusterTckBackend(CLUSTER).plainPubSubSection());
+    /** Reads the slot map again every 100 ms: each read opens and closes connections of the client's own. */
+    @RegisterExtension
+    final Nodes oftenRefreshed = new Nodes("redis", () -> {
+        Map<String, String> section = new HashMap<>(new RedisClusterTckBackend(CLUSTER).section());
+        section.put("topology-refresh", "100ms");
+        return section;
+    });
 
     /** Long, so a waiter woken by its holder's lease end rather than the release shows. */
     private static final LockOptions LONG_LEASE = LockOptions.defaults().withLeaseTime(Duration.ofSeconds(30))
@@ -111,6 +118,26 @@ class RedisClusterShardedReleasesTest {
         assertThat(wokenAfterMillis).as("woken by the sharded message, not at the 30 s lease end").isLessThan(3000);
         await().atMost(Duration.ofSeconds(5)).until(() -> shardSubscribers(node, key) == 0);
         taken.unlock();
+    }
+
+    @Test
+    void readingTheSlotMapAgainNeitherWakesAWaiterNorSubscribesAgain() throws Exception {
+        String key = oftenRefreshed.key();
+        ServerProcess node = CLUSTER.nodeServing(RedisKeys.lockKeyOf(key));
+        Lock held = oftenRefreshed.newLocker().lock(key, LONG_LEASE);
+        CompletableFuture<Lock> waiting = waiting(oftenRefreshed.newLocker(), key);
+        await().atMost(Duration.ofSeconds(5)).until(() -> shardSubscribers(node, key) == 1);
+        Thread.sleep(500); // the attempt after the subscription's confirmation
+        CLUSTER.cli(node, "config", "resetstat");
+
+        Thread.sleep(2000); // some twenty slot-map reads
+        String stats = CLUSTER.cli(node, "info", "commandstats");
+
+        assertThat(stats).as("no attempt (EVALSHA) and no SSUBSCRIBE while the lock stays held, on 127.0.0.1:%d",
+                node.port()).doesNotContain("cmdstat_evalsha").doesNotContain("cmdstat_ssubscribe");
+        assertThat(waiting).isNotDone();
+        held.unlock();
+        waiting.get(5, TimeUnit.SECONDS).unlock();
     }
 
     @Test
