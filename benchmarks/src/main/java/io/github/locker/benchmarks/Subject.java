@@ -16,8 +16,10 @@ enum Subject {
     FLOOR_ETCD("floor-etcd", "floor: raw jetcd put-if-absent txn + delete"),
     /**
      * Raw jetcd sending the requests our driver sends for an uncontended cycle: the put-if-absent
-     * transaction reads the lock's two oldest-created keys too (a queue's head), and the delete is
-     * owner-checked (if its create revision is still ours). What ours costs beyond its protocol.
+     * transaction reads the lock's two newest-created keys too (ours' place in its queue), and the
+     * delete is owner-checked (if its create revision is still ours). What ours costs beyond its
+     * protocol. Not quite the same bytes: ours' transaction also has an else branch (a get of its
+     * own key, never run uncontended) and a semaphore's value.
      */
     FLOOR_ETCD_SAME_REQUESTS("floor-etcd-same-requests", "raw jetcd with our requests: put-if-absent txn + queue read, checked delete"),
     /** etcd's own Lock service (v3lock), called through jetcd on an existing lease. */

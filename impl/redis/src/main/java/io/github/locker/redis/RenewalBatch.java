@@ -1,6 +1,5 @@
 package io.github.locker.redis;
 
-import io.lettuce.core.cluster.SlotHash;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -36,7 +35,7 @@ final class RenewalBatch {
         Map<List<Object>, List<RedisLease>> dueBySlot = backend.held().stream().filter(lease -> lease.renewalDue(now))
                 // a script's keys must share a hash slot on a Cluster; anywhere else one call takes them all
                 .collect(Collectors.groupingBy(lease -> List.of(lease.hold().renew(),
-                        cluster ? SlotHash.getSlot(lease.hold().renewKeys()[0]) : 0)));
+                        cluster ? Utf8Codec.slotOf(lease.hold().renewKeys()[0]) : 0)));
         for (List<RedisLease> slot : dueBySlot.values()) {
             for (int from = 0; from < slot.size(); from += MOST_PER_CALL) {
                 renew(slot.subList(from, Math.min(slot.size(), from + MOST_PER_CALL)));

@@ -8,7 +8,6 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.BaseRedisAsyncCommands;
 import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
 import io.lettuce.core.cluster.RedisClusterClient;
-import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import java.time.Duration;
@@ -79,10 +78,11 @@ final class ReplicaAcks implements AutoCloseable {
         }
         // the node's own connection, not the routed cluster API: WAIT has no key, so routing would send it to any node
         var cluster = (StatefulRedisClusterConnection<String, String>) connection;
-        RedisClusterNode node = cluster.getPartitions().getMasterBySlot(SlotHash.getSlot(lockKey));
+        int slot = Utf8Codec.slotOf(lockKey);
+        RedisClusterNode node = cluster.getPartitions().getMasterBySlot(slot);
         if (node == null) {
             return CompletableFuture.failedFuture(new LockBackendException(null, settings.address() + " has no primary for slot "
-                    + SlotHash.getSlot(lockKey) + " of '" + lockKey + "' yet", null));
+                    + slot + " of '" + lockKey + "' yet", null));
         }
         return cluster.getConnectionAsync(node.getUri().getHost(), node.getUri().getPort())
                 .thenApply(nodeConnection -> nodeConnection.async());

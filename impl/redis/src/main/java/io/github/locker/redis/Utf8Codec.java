@@ -1,5 +1,6 @@
 package io.github.locker.redis;
 
+import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 import java.nio.ByteBuffer;
@@ -37,6 +38,16 @@ final class Utf8Codec implements RedisCodec<String, String> {
     @Override
     public ByteBuffer encodeValue(String value) {
         return encode(value);
+    }
+
+    /**
+     * @param key a Redis key
+     * @return its Cluster hash slot, from its UTF-8 bytes as this codec sends them; Lettuce's
+     *     {@code SlotHash.getSlot(String)} encodes with the JVM's default charset, which on Java 17
+     *     in a POSIX locale is ASCII: a key's non-ASCII characters would count as {@code ?}
+     */
+    static int slotOf(String key) {
+        return SlotHash.getSlot(key.getBytes(StandardCharsets.UTF_8));
     }
 
     /** A null (which the driver never sends) as the empty string, as {@link StringCodec} has it. */
