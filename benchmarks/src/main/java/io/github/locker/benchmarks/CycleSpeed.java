@@ -142,7 +142,9 @@ public final class CycleSpeed {
             if (probe != null) {
                 probe.resetStats();
             }
-            System.out.printf(Locale.ROOT, "%s, %d thread(s): %.1f µs a cycle%n", subject.id(), threads, cycleMicros(client, threads, seconds));
+            Round round = Round.of(subject, client, threads, seconds);
+            System.out.printf(Locale.ROOT, "%s, %d thread(s): %.1f µs a cycle; CPU µs/cycle: client %.1f, server %.1f%n",
+                    subject.id(), threads, round.cycleMicros(), round.clientCpuMicros(), round.serverCpuMicros());
             if (probe != null) {
                 probe.commandStats().forEach(line -> System.out.println("  " + line));
             }
@@ -227,13 +229,14 @@ public final class CycleSpeed {
                 measured.forEach((subject, all) -> {
                     List<Double> micros = all.stream().map(Round::cycleMicros).toList();
                     double median = median(micros);
-                    double cpu = median(all.stream().map(Round::cpuMicros).toList());
+                    List<Double> cpus = all.stream().map(Round::cpuMicros).toList();
+                    double cpu = median(cpus);
                     System.out.printf(Locale.ROOT, "  %-14s cycle %,8.1f µs (%,.1f–%,.1f)  %,7.0f cycles/s (%,.0f–%,.0f)  ours/it: cycle %.2f×, throughput %.2f×  rounds %s%n",
                             subject.id(), median, min(micros), max(micros), threads * 1e6 / median, threads * 1e6 / max(micros),
                             threads * 1e6 / min(micros), ours / median, median / ours, micros.stream()
                                     .map(value -> String.format(Locale.ROOT, "%.0f", value)).toList());
                     System.out.printf(Locale.ROOT, "  %-14s CPU µs/cycle, client + server %,.1f (%,.1f–%,.1f): client %,.1f, server %,.1f;  ours/it %.2f×%n",
-                            "", cpu, min(all.stream().map(Round::cpuMicros).toList()), max(all.stream().map(Round::cpuMicros).toList()),
+                            "", cpu, min(cpus), max(cpus),
                             median(all.stream().map(Round::clientCpuMicros).toList()),
                             median(all.stream().map(Round::serverCpuMicros).toList()), oursCpu / cpu);
                 });
@@ -244,7 +247,8 @@ public final class CycleSpeed {
     }
 
     /**
-     * One subject's round of {@code ab}: the mean cycle time a thread saw, and the CPU time per cycle
+     * One subject's round of {@code ab} or {@code cycles}, {@code threads} threads each on its own
+     * key: the mean cycle time a thread saw, and the CPU time per cycle
      * of this whole JVM (every client's threads, the JIT and GC included) and of the server. CPU time
      * moves less than wall time when other guests share the host's cores.
      */
@@ -265,13 +269,6 @@ public final class CycleSpeed {
         double cpuMicros() {
             return clientCpuMicros + serverCpuMicros;
         }
-    }
-
-    /** @return the mean cycle time a thread saw, µs, with {@code threads} threads each on its own key for {@code seconds} */
-    private static double cycleMicros(LockClient client, int threads, double seconds) throws Exception {
-        long started = System.nanoTime();
-        long count = cycles(threads, thread -> client, thread -> "ab:" + UUID.randomUUID(), seconds);
-        return threads * (System.nanoTime() - started) / 1e3 / count;
     }
 
     /**

@@ -374,8 +374,6 @@ final class RedisBackend implements LockerBackend {
         run(RedisScript.STOP_WAITING, hold.stopWaitingKeys(), owner, hold.waitKey(), announcing);
     }
 
-
-
     /**
      * @param lockKey a lock key, {@code <prefix>{<key>}}
      * @return the key of the set of its waiters' owner tokens; its hash tag is the lock key's, so it shares the lock's node

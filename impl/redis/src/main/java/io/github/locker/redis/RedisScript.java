@@ -16,10 +16,9 @@ enum RedisScript {
     /**
      * KEYS: lock, fence, waiters, writers. ARGV: owner, lease ms, waiting. Returns {1, fencing
      * token} when acquired, else {0, the holder's remaining ms} so the waiter knows when the lease
-     * would end at the latest. The
-     * exclusive side of a read-write lock too: shared holders keep the lock key set to
-     * {@link HoldKeys#SHARED_HOLDER}, so {@code SET NX} fails beside them, and their last lease end
-     * is the key's TTL.
+     * would end at the latest. The exclusive side of a read-write lock too: shared holders keep the
+     * lock key set to {@link HoldKeys#SHARED_HOLDER}, so {@code SET NX} fails beside them, and their
+     * last lease end is the key's TTL.
      *
      * <p>{@code waiting} is {@code 1} when the caller waits for a release message if it fails,
      * {@code 2} when an attempt of it failed before: a failed attempt adds its owner token to the
@@ -97,9 +96,9 @@ enum RedisScript {
             """).formatted(HoldKeys.SHARED_HOLDER)),
     /**
      * KEYS: holders, count, fence, waiters (of one semaphore). ARGV: owner, lease ms, waiting,
-     * permits. Takes a permit: returns {1, fencing token} when acquired, {0, ms until the first holder's lease ends} when all permits
-     * are held, or {-1, the holders' count} when the holders use another number of permits (then it
-     * leaves nothing: no permit, no waiters-set entry).
+     * permits. Takes a permit: returns {1, fencing token} when acquired, {0, ms until the first
+     * holder's lease ends} when all permits are held, or {-1, the holders' count} when the holders
+     * use another number of permits (then it leaves nothing: no permit, no waiters-set entry).
      *
      * <p>The holders set holds each permit's owner scored by its lease end in Redis's time; the
      * count key holds the holders' number of permits; both expire at the last lease end. Entries

@@ -47,7 +47,7 @@ final class Utf8Codec implements RedisCodec<String, String> {
      *     in a POSIX locale is ASCII: a key's non-ASCII characters would count as {@code ?}
      */
     static int slotOf(String key) {
-        return SlotHash.getSlot(key.getBytes(StandardCharsets.UTF_8));
+        return SlotHash.getSlot(encode(key));
     }
 
     /** A null (which the driver never sends) as the empty string, as {@link StringCodec} has it. */
