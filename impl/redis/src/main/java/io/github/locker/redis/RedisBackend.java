@@ -24,6 +24,7 @@ import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.event.ClusterTopologyChangedEvent;
+import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.metrics.CommandLatencyRecorder;
@@ -101,7 +102,7 @@ final class RedisBackend implements LockerBackend {
         this.connection = connection;
         this.commands = commands;
         this.releases = releases;
-        this.sharded = sharded ? new ShardedReleases(releases.async(), waiters, runtime.callbacks(),
+        this.sharded = sharded ? new ShardedReleases((StatefulRedisClusterPubSubConnection<String, String>) releases, waiters, runtime.callbacks(),
                 ((RedisClusterClient) client)::refreshPartitionsAsync) : null;
         this.announcing = RedisScript.announcing(sharded);
         ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, BackendReplies.daemonThreads("locker-redis-keepalive"));
@@ -219,10 +220,9 @@ final class RedisBackend implements LockerBackend {
             }
         });
         if (sharded != null) {
-            // a slot's master changed (a failover, a resharding seen in the slot map): each channel is
-            // subscribed again, which Lettuce routes to its slot's node now, and its waiters try again
+            // a slot's master changed (a failover, a resharding seen in the slot map): its channels move there
             topologyChanges = resources.eventBus().get().filter(ClusterTopologyChangedEvent.class::isInstance)
-                    .subscribe(changed -> sharded.resubscribeAll());
+                    .subscribe(changed -> sharded.slotMapChanged(((ClusterTopologyChangedEvent) changed).after()));
         }
         // with sharded pub/sub too: releases by lockers of earlier versions on the same Cluster still wake ours
         releases.sync().subscribe(RELEASE_CHANNEL);

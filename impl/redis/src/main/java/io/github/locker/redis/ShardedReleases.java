@@ -1,7 +1,11 @@
 package io.github.locker.redis;
 
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode.NodeFlag;
+import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
 import io.lettuce.core.pubsub.api.async.RedisPubSubAsyncCommands;
 import java.time.Duration;
 import java.util.HashMap;
@@ -16,6 +20,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -27,19 +32,26 @@ import java.util.logging.Logger;
  * carries the lock key's hash tag: a script may only publish on a channel of its own keys' node.
  *
  * <p>A backend subscribes to a key's channel while some local acquisition waits for that key, from
- * its first failed attempt until it ends; the last one to go unsubscribes. Lettuce's cluster pub/sub
- * connection sends {@code SSUBSCRIBE} to the node of the channel's slot (following {@code MOVED}) and
- * hands its messages to the backend's one listener.
+ * its first failed attempt until it ends; the last one to go unsubscribes. {@code SSUBSCRIBE} goes to
+ * the master of the channel's slot in the slot map, on the Cluster pub/sub connection's own connection
+ * to that node, which hands its messages to the backend's one listener; the channel's
+ * {@code SUNSUBSCRIBE} goes to the same node.
  *
  * <p>The race between subscribing and the release: a waiter's failed attempt joins the key's
  * waiters set, so the next release publishes, but it may publish before the subscription is
  * confirmed. So a waiter whose failed attempt was sent before its channel's {@code SSUBSCRIBE} was
  * confirmed tries once more right after the confirmation ({@link #confirmedAt}); from then on a
  * release reaches it. When Redis drops a subscription itself (its slot moved to another node: the
- * old node pushes {@code sunsubscribe}) or a connection comes back (Lettuce resubscribes a node's
- * channels in one {@code SSUBSCRIBE}, which Redis refuses when they span slots), the channel is
- * subscribed again, one channel a command, and its waiters try again once that is confirmed. A
- * message missed anyway only delays a waiter until its holder's lease end.
+ * old node pushes {@code sunsubscribe}), a connection comes back (Lettuce resubscribes a node's
+ * channels in one {@code SSUBSCRIBE}, which Redis refuses when they span slots) or a new slot map
+ * gives the channel's slot another master, the channel is subscribed again, one channel a command,
+ * and its waiters try again once that is confirmed. A message missed anyway only delays a waiter
+ * until its holder's lease end.
+ *
+ * <p>Sharded messages reach every node of the slot's shard, replicas too: a subscription left on a
+ * master demoted to replica by a failover still hears its releases. It is moved to the new master
+ * when a slot map says so; the slot map read right after the failover can be one that does not know
+ * of it yet (Lettuce picks one of the nodes' views at random), and a later one fixes it.
  */
 final class ShardedReleases {
     private static final Logger LOG = Logger.getLogger(ShardedReleases.class.getName());
@@ -48,7 +60,7 @@ final class ShardedReleases {
     /** How long a dropped channel waits for the slot map before it is subscribed again anyway. */
     private static final Duration SLOT_MAP_READ_TIMEOUT = Duration.ofSeconds(5);
 
-    private final RedisPubSubAsyncCommands<String, String> commands;
+    private final StatefulRedisClusterPubSubConnection<String, String> connection;
     private final ReleaseWaiters waiters;
     private final Executor callbacks;
     /**
@@ -66,15 +78,15 @@ final class ShardedReleases {
     private final AtomicBoolean sending = new AtomicBoolean();
 
     /**
-     * @param commands the Cluster pub/sub connection's commands, which route by the channel's slot
+     * @param connection the Cluster pub/sub connection, whose node connections carry the subscriptions
      * @param waiters the backend's waiters, woken when a subscription was dropped and is back
      * @param callbacks where replies are handled, off Lettuce's event loop
      * @param slotMapRead reads the Cluster's slot map again, so that commands sent after it completes
      *     go to each slot's current node
      */
-    ShardedReleases(RedisPubSubAsyncCommands<String, String> commands, ReleaseWaiters waiters, Executor callbacks,
-            Supplier<CompletionStage<Void>> slotMapRead) {
-        this.commands = commands;
+    ShardedReleases(StatefulRedisClusterPubSubConnection<String, String> connection, ReleaseWaiters waiters,
+            Executor callbacks, Supplier<CompletionStage<Void>> slotMapRead) {
+        this.connection = connection;
         this.waiters = waiters;
         this.callbacks = callbacks;
         this.slotMapRead = slotMapRead;
@@ -167,7 +179,7 @@ final class ShardedReleases {
             Channel channel = channels.computeIfAbsent(name, absent -> new Channel());
             channel.interested++;
             if (channel.subscribed == null) {
-                subscribe(name, channel);
+                subscribe(name, channel, masterNow(name));
             }
             return new Interest(name, channel);
         } finally {
@@ -215,15 +227,15 @@ final class ShardedReleases {
      * A connection came back: Lettuce's own resubscription of a node's channels fails when they span
      * slots, so every channel someone waits on is subscribed again, one a command (subscribing twice
      * is harmless), and their waiters woken once that is done. Channels still being subscribed are
-     * left, and so are those dropped by Redis that wait for the slot map: the topology change is
-     * usually what that reading found, and they are subscribed again once it ends.
+     * left, and so are those dropped by Redis that wait for the slot map: they are subscribed again
+     * once it has been read.
      */
     void resubscribeAll() {
         lock.lock();
         try {
             channels.forEach((name, channel) -> {
-                if (channel.subscribed.isDone() && !channel.awaitingSlotMap) {
-                    resubscribe(name, channel);
+                if (settled(channel)) {
+                    resubscribe(name, channel, masterNow(name));
                 }
             });
         } finally {
@@ -231,12 +243,42 @@ final class ShardedReleases {
         }
     }
 
+    /**
+     * The Cluster's slot map changed: every channel whose slot has another master in it moves there
+     * (unsubscribed from the node it was on, subscribed on the new master), and its waiters try again
+     * once that is confirmed. The map is taken from the change itself: Lettuce announces it before
+     * its connections route by it.
+     *
+     * @param slotMap the nodes of the new slot map
+     */
+    void slotMapChanged(List<RedisClusterNode> slotMap) {
+        lock.lock();
+        try {
+            channels.forEach((name, channel) -> {
+                Node master = masterIn(slotMap, name);
+                if (settled(channel) && master != null && !master.equals(channel.node)) {
+                    LOG.log(Level.FINE, "The slot of {0} moved from {1} to {2}; subscribing there",
+                            new Object[] {name, channel.node, master});
+                    unsubscribe(name, channel.node);
+                    resubscribe(name, channel, master);
+                }
+            });
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Under the lock: neither being subscribed nor waiting for the slot map to be read. */
+    private static boolean settled(Channel channel) {
+        return channel.subscribed.isDone() && !channel.awaitingSlotMap;
+    }
+
     private void resubscribeIfWaitedOn(String name, Channel channel) {
         lock.lock();
         try {
             channel.awaitingSlotMap = false;
             if (channels.get(name) == channel) {
-                resubscribe(name, channel);
+                resubscribe(name, channel, masterNow(name));
             }
         } finally {
             lock.unlock();
@@ -244,16 +286,22 @@ final class ShardedReleases {
     }
 
     /** Under the lock. */
-    private void resubscribe(String name, Channel channel) {
-        subscribe(name, channel).whenComplete((at, failure) -> waiters.wakeWhere(waitKey -> channelOf(waitKey).equals(name)));
+    private void resubscribe(String name, Channel channel, Node master) {
+        subscribe(name, channel, master)
+                .whenComplete((at, failure) -> waiters.wakeWhere(waitKey -> channelOf(waitKey).equals(name)));
     }
 
-    /** Under the lock: sends {@code SSUBSCRIBE}, whose confirmation becomes the channel's. */
-    private CompletableFuture<Long> subscribe(String name, Channel channel) {
+    /**
+     * Under the lock: sends {@code SSUBSCRIBE} to the node, whose confirmation becomes the channel's.
+     *
+     * @param master the master of the channel's slot, or null to let Lettuce route it
+     */
+    private CompletableFuture<Long> subscribe(String name, Channel channel, Node master) {
         CompletableFuture<Long> subscribed = new CompletableFuture<>();
         channel.subscribed = subscribed;
+        channel.node = master;
         // timed after the reply arrived, so an attempt sent later surely reaches Redis after the subscription
-        send(() -> commands.ssubscribe(name).toCompletableFuture().whenCompleteAsync((ok, failure) -> {
+        send(() -> on(master, commands -> commands.ssubscribe(name)).whenCompleteAsync((ok, failure) -> {
             if (failure == null) {
                 subscribed.complete(System.nanoTime());
             } else {
@@ -262,6 +310,58 @@ final class ShardedReleases {
             }
         }, callbacks));
         return subscribed;
+    }
+
+    /** Under the lock: sends our own {@code SUNSUBSCRIBE}, whose reply {@link #unsubscribed} expects. */
+    private void unsubscribe(String name, Node node) {
+        leaving.merge(name, 1, Integer::sum);
+        send(() -> on(node, commands -> commands.sunsubscribe(name)).whenCompleteAsync((ok, failure) -> {
+            if (failure != null) {
+                unsubscribed(name); // no reply will come: forget that one is due
+            }
+        }, callbacks));
+    }
+
+    /**
+     * Sends a subscription command for one channel to a node.
+     *
+     * @param node the node, or null to let the Cluster pub/sub connection route it by the channel's slot
+     * @return its completion; fails when the node cannot be reached or refused it
+     */
+    private CompletableFuture<Void> on(Node node, Function<RedisPubSubAsyncCommands<String, String>, RedisFuture<Void>> command) {
+        if (node == null) {
+            return command.apply(connection.async()).toCompletableFuture();
+        }
+        return connection.getConnectionAsync(node.host(), node.port())
+                .thenCompose(nodeConnection -> command.apply(nodeConnection.async()));
+    }
+
+    /** Under the lock: the channel's master in the slot map Lettuce routes by now. */
+    private Node masterNow(String name) {
+        return masterIn(connection.getPartitions(), name);
+    }
+
+    /** @return the master of the channel's slot in the slot map, or null when it names none */
+    static Node masterIn(Iterable<RedisClusterNode> slotMap, String name) {
+        int slot = Utf8Codec.slotOf(name);
+        for (RedisClusterNode node : slotMap) {
+            if (node.is(NodeFlag.UPSTREAM) && node.hasSlot(slot)) {
+                return new Node(node.getUri());
+            }
+        }
+        return null;
+    }
+
+    /** A Cluster node by its address, as the slot map names it. */
+    record Node(String host, int port) {
+        Node(RedisURI uri) {
+            this(uri.getHost(), uri.getPort());
+        }
+
+        @Override
+        public String toString() {
+            return host + ":" + port;
+        }
     }
 
     /**
@@ -301,6 +401,8 @@ final class ShardedReleases {
         CompletableFuture<Long> subscribed;
         /** Redis dropped it, and it is subscribed again once the slot map has been read. */
         boolean awaitingSlotMap;
+        /** Where the current subscription went; null when Lettuce routed it. */
+        Node node;
     }
 
     /** One acquisition's interest in its key's channel. */
@@ -323,7 +425,7 @@ final class ShardedReleases {
             lock.lock();
             try {
                 if (channel.subscribed.isCompletedExceptionally() && !left.get()) {
-                    subscribe(name, channel);
+                    subscribe(name, channel, masterNow(name));
                 }
                 return channel.subscribed;
             } finally {
@@ -342,12 +444,7 @@ final class ShardedReleases {
                     return;
                 }
                 channels.remove(name, channel);
-                leaving.merge(name, 1, Integer::sum);
-                send(() -> commands.sunsubscribe(name).toCompletableFuture().whenCompleteAsync((ok, failure) -> {
-                    if (failure != null) {
-                        unsubscribed(name); // no reply will come: forget that one is due
-                    }
-                }, callbacks));
+                unsubscribe(name, channel.node);
             } finally {
                 lock.unlock();
             }
