@@ -222,7 +222,13 @@ final class RedisBackend implements LockerBackend {
         if (sharded != null) {
             // a slot's master changed (a failover, a resharding seen in the slot map): its channels move there
             topologyChanges = resources.eventBus().get().filter(ClusterTopologyChangedEvent.class::isInstance)
-                    .subscribe(changed -> sharded.slotMapChanged(((ClusterTopologyChangedEvent) changed).after()));
+                    .subscribe(changed -> {
+                        try {
+                            sharded.slotMapChanged(((ClusterTopologyChangedEvent) changed).after());
+                        } catch (RuntimeException unexpected) { // thrown here, it would end this subscription for good
+                            LOG.log(Level.WARNING, "Could not move the release subscriptions to a new slot map", unexpected);
+                        }
+                    });
         }
         // with sharded pub/sub too: releases by lockers of earlier versions on the same Cluster still wake ours
         releases.sync().subscribe(RELEASE_CHANNEL);

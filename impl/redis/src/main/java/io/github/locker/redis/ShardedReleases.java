@@ -6,16 +6,15 @@ import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode.NodeFlag;
 import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.pubsub.api.async.RedisPubSubAsyncCommands;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -50,8 +49,10 @@ import java.util.logging.Logger;
  *
  * <p>Sharded messages reach every node of the slot's shard, replicas too: a subscription left on a
  * master demoted to replica by a failover still hears its releases. It is moved to the new master
- * when a slot map says so; the slot map read right after the failover can be one that does not know
- * of it yet (Lettuce picks one of the nodes' views at random), and a later one fixes it.
+ * when a slot map says so: the slot map read right after the failover can be one that does not know
+ * of it yet (Lettuce picks one of the nodes' views at random), and the next change Lettuce announces
+ * moves it, as does a subscription confirmed on a node the newest announced map no longer has as
+ * the slot's master.
  */
 final class ShardedReleases {
     private static final Logger LOG = Logger.getLogger(ShardedReleases.class.getName());
@@ -64,8 +65,8 @@ final class ShardedReleases {
     private final ReleaseWaiters waiters;
     private final Executor callbacks;
     /**
-     * Guards both maps and the slot map's reading, and orders each channel's SSUBSCRIBE and
-     * SUNSUBSCRIBE as they were decided.
+     * Guards the channels, the slot maps and the command queue, and orders each channel's
+     * SSUBSCRIBE and SUNSUBSCRIBE as they were decided.
      */
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, Channel> channels = new HashMap<>();
@@ -74,8 +75,10 @@ final class ShardedReleases {
     private final Supplier<CompletionStage<Void>> slotMapRead;
     /** The slot map being read again after Redis dropped channels, which every channel dropped meanwhile awaits. */
     private CompletableFuture<Void> slotMapReading = CompletableFuture.completedFuture(null);
-    private final Queue<Runnable> outbox = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean sending = new AtomicBoolean();
+    /** Completes once the last command queued has been handed to its connection: the next goes after it. */
+    private CompletableFuture<Void> handedOver = CompletableFuture.completedFuture(null);
+    /** The slot map of the last change Lettuce announced; null before the first. */
+    private List<RedisClusterNode> newestSlotMap;
 
     /**
      * @param connection the Cluster pub/sub connection, whose node connections carry the subscriptions
@@ -191,7 +194,7 @@ final class ShardedReleases {
      * Redis told us a channel is no longer subscribed: the reply to our own {@code SUNSUBSCRIBE},
      * or a push when the channel's slot left the node (moved, or the node is a replica now after a
      * failover). In the second case, while someone waits on it, reads the slot map again and then
-     * subscribes again (Lettuce routes it to the slot's new node), and wakes its waiters once done.
+     * subscribes again on the slot's master in it, and wakes its waiters once done.
      */
     void unsubscribed(String name) {
         lock.lock();
@@ -225,8 +228,9 @@ final class ShardedReleases {
 
     /**
      * A connection came back: Lettuce's own resubscription of a node's channels fails when they span
-     * slots, so every channel someone waits on is subscribed again, one a command (subscribing twice
-     * is harmless), and their waiters woken once that is done. Channels still being subscribed are
+     * slots, so every channel someone waits on is subscribed again, one a command, on its slot's
+     * master (subscribing twice on one node is harmless; one that moved is unsubscribed where it
+     * was), and their waiters woken once that is done. Channels still being subscribed are
      * left, and so are those dropped by Redis that wait for the slot map: they are subscribed again
      * once it has been read.
      */
@@ -235,7 +239,7 @@ final class ShardedReleases {
         try {
             channels.forEach((name, channel) -> {
                 if (settled(channel)) {
-                    resubscribe(name, channel, masterNow(name));
+                    resubscribe(name, channel, masterNow(name), true);
                 }
             });
         } finally {
@@ -254,17 +258,26 @@ final class ShardedReleases {
     void slotMapChanged(List<RedisClusterNode> slotMap) {
         lock.lock();
         try {
+            newestSlotMap = slotMap;
             channels.forEach((name, channel) -> {
-                Node master = masterIn(slotMap, name);
-                if (settled(channel) && master != null && !master.equals(channel.node)) {
-                    LOG.log(Level.FINE, "The slot of {0} moved from {1} to {2}; subscribing there",
-                            new Object[] {name, channel.node, master});
-                    unsubscribe(name, channel.node);
-                    resubscribe(name, channel, master);
+                if (settled(channel)) {
+                    followNewestSlotMap(name, channel);
                 }
             });
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Under the lock: moves the channel to its slot's master in the newest announced slot map if
+     * that is another node. Channels still being subscribed are looked at again once confirmed.
+     */
+    private void followNewestSlotMap(String name, Channel channel) {
+        Node master = newestSlotMap == null ? null : masterIn(newestSlotMap, name);
+        if (master != null && !master.equals(channel.node)) {
+            LOG.log(Level.FINE, "The slot of {0} moved from {1} to {2}; subscribing there", new Object[] {name, channel.node, master});
+            resubscribe(name, channel, master, true);
         }
     }
 
@@ -278,15 +291,24 @@ final class ShardedReleases {
         try {
             channel.awaitingSlotMap = false;
             if (channels.get(name) == channel) {
-                resubscribe(name, channel, masterNow(name));
+                resubscribe(name, channel, masterNow(name), false); // Redis itself dropped it where it was
             }
         } finally {
             lock.unlock();
         }
     }
 
-    /** Under the lock. */
-    private void resubscribe(String name, Channel channel, Node master) {
+    /**
+     * Under the lock: subscribes the channel on the master, and wakes its waiters once that is
+     * confirmed (or failed).
+     *
+     * @param stillWhereItWas whether the node the channel was on may still hold its subscription,
+     *     which is then ended there when that is another node
+     */
+    private void resubscribe(String name, Channel channel, Node master, boolean stillWhereItWas) {
+        if (stillWhereItWas && channel.node != null && !channel.node.equals(master)) {
+            unsubscribe(name, channel.node);
+        }
         subscribe(name, channel, master)
                 .whenComplete((at, failure) -> waiters.wakeWhere(waitKey -> channelOf(waitKey).equals(name)));
     }
@@ -300,40 +322,80 @@ final class ShardedReleases {
         CompletableFuture<Long> subscribed = new CompletableFuture<>();
         channel.subscribed = subscribed;
         channel.node = master;
-        // timed after the reply arrived, so an attempt sent later surely reaches Redis after the subscription
-        send(() -> on(master, commands -> commands.ssubscribe(name)).whenCompleteAsync((ok, failure) -> {
+        send(master, commands -> commands.ssubscribe(name)).whenCompleteAsync((ok, failure) -> {
             if (failure == null) {
+                // timed after the reply arrived, so an attempt sent later surely reaches Redis after the subscription
                 subscribed.complete(System.nanoTime());
+                lock.lock();
+                try {
+                    if (channels.get(name) == channel && channel.subscribed == subscribed && !channel.awaitingSlotMap) {
+                        followNewestSlotMap(name, channel); // a change announced while this was on its way
+                    }
+                } finally {
+                    lock.unlock();
+                }
             } else {
                 LOG.log(Level.FINE, "Could not subscribe to " + name + "; its waiters wait for their holders' lease ends", failure);
                 subscribed.completeExceptionally(failure);
             }
-        }, callbacks));
+        }, callbacks);
         return subscribed;
     }
 
     /** Under the lock: sends our own {@code SUNSUBSCRIBE}, whose reply {@link #unsubscribed} expects. */
     private void unsubscribe(String name, Node node) {
         leaving.merge(name, 1, Integer::sum);
-        send(() -> on(node, commands -> commands.sunsubscribe(name)).whenCompleteAsync((ok, failure) -> {
+        send(node, commands -> commands.sunsubscribe(name)).whenCompleteAsync((ok, failure) -> {
             if (failure != null) {
                 unsubscribed(name); // no reply will come: forget that one is due
             }
-        }, callbacks));
+        }, callbacks);
     }
 
     /**
-     * Sends a subscription command for one channel to a node.
+     * Under the lock: queues a subscription command for one channel to a node. Commands are handed
+     * to their connections one after another in the order decided under the lock (a channel's
+     * SUNSUBSCRIBE before the SSUBSCRIBE that follows it, even while a node's connection is still
+     * being opened), from the callback executor: this is called from Lettuce's event loop too (its
+     * listener), where a write could wait for the endpoint's lock.
      *
      * @param node the node, or null to let the Cluster pub/sub connection route it by the channel's slot
-     * @return its completion; fails when the node cannot be reached or refused it
+     * @return its reply; fails when the node is not in Lettuce's slot map, cannot be reached or refused it
      */
-    private CompletableFuture<Void> on(Node node, Function<RedisPubSubAsyncCommands<String, String>, RedisFuture<Void>> command) {
+    private CompletableFuture<Void> send(Node node, Function<RedisPubSubAsyncCommands<String, String>, RedisFuture<Void>> command) {
+        CompletableFuture<Void> reply = new CompletableFuture<>();
+        // each stage completes normally: one that did not would hold up every later command
+        handedOver = handedOver.thenComposeAsync(previousHandedOver -> commandsOn(node).handleAsync((commands, unreachable) -> {
+            if (unreachable != null) {
+                reply.completeExceptionally(unreachable);
+                return null;
+            }
+            try {
+                command.apply(commands).whenComplete((ok, failure) -> {
+                    if (failure == null) {
+                        reply.complete(null);
+                    } else {
+                        reply.completeExceptionally(failure);
+                    }
+                });
+            } catch (RuntimeException refused) {
+                reply.completeExceptionally(refused);
+            }
+            return null;
+        }, callbacks), callbacks);
+        return reply;
+    }
+
+    /** @return the commands of the node's connection, or of the Cluster connection that routes by slot */
+    private CompletableFuture<RedisPubSubAsyncCommands<String, String>> commandsOn(Node node) {
         if (node == null) {
-            return command.apply(connection.async()).toCompletableFuture();
+            return CompletableFuture.completedFuture(connection.async());
         }
-        return connection.getConnectionAsync(node.host(), node.port())
-                .thenCompose(nodeConnection -> command.apply(nodeConnection.async()));
+        try {
+            return connection.getConnectionAsync(node.host(), node.port()).thenApply(StatefulRedisPubSubConnection::async);
+        } catch (RuntimeException unknown) { // thrown, not failed, for a node Lettuce's slot map does not list yet
+            return CompletableFuture.failedFuture(unknown);
+        }
     }
 
     /** Under the lock: the channel's master in the slot map Lettuce routes by now. */
@@ -361,36 +423,6 @@ final class ShardedReleases {
         @Override
         public String toString() {
             return host + ":" + port;
-        }
-    }
-
-    /**
-     * Under the lock: queues a command to Redis. The queue keeps the order decided under the lock
-     * (a channel's SUNSUBSCRIBE before the SSUBSCRIBE that follows it), and sends from the callback
-     * executor: this is called from Lettuce's event loop too (its listener), where a write could wait
-     * for the endpoint's lock.
-     */
-    private void send(Runnable command) {
-        outbox.add(command);
-        callbacks.execute(this::drain);
-    }
-
-    private void drain() {
-        while (sending.compareAndSet(false, true)) {
-            try {
-                for (Runnable next = outbox.poll(); next != null; next = outbox.poll()) {
-                    try {
-                        next.run();
-                    } catch (RuntimeException refused) { // Lettuce fails the future instead; should it not, the next still go
-                        LOG.log(Level.FINE, "A release subscription change was not sent", refused);
-                    }
-                }
-            } finally {
-                sending.set(false);
-            }
-            if (outbox.isEmpty()) {
-                return; // else one was queued after our last poll, while its own drain found us sending
-            }
         }
     }
 
@@ -425,7 +457,7 @@ final class ShardedReleases {
             lock.lock();
             try {
                 if (channel.subscribed.isCompletedExceptionally() && !left.get()) {
-                    subscribe(name, channel, masterNow(name));
+                    subscribe(name, channel, masterNow(name)); // a failed SSUBSCRIBE left nothing where it went
                 }
                 return channel.subscribed;
             } finally {
