@@ -274,7 +274,7 @@ final class ShardedReleases {
      * that is another node. Channels still being subscribed are looked at again once confirmed.
      */
     private void followNewestSlotMap(String name, Channel channel) {
-        Node master = newestSlotMap == null ? null : masterIn(newestSlotMap, name);
+        Node master = masterInNewestSlotMap(name);
         if (master != null && !master.equals(channel.node)) {
             LOG.log(Level.FINE, "The slot of {0} moved from {1} to {2}; subscribing there", new Object[] {name, channel.node, master});
             resubscribe(name, channel, master, true);
@@ -403,12 +403,31 @@ final class ShardedReleases {
         return masterIn(connection.getPartitions(), name);
     }
 
+    /**
+     * Under the lock: the channel's master in the newest announced slot map, at the address Lettuce
+     * knows it by now. Lettuce announces no change when only a node's address changed (a node back at
+     * another address, its id kept): the announced map can name an address that no longer is.
+     */
+    private Node masterInNewestSlotMap(String name) {
+        RedisClusterNode master = newestSlotMap == null ? null : masterNodeIn(newestSlotMap, name);
+        if (master == null) {
+            return null;
+        }
+        RedisClusterNode known = connection.getPartitions().getPartitionByNodeId(master.getNodeId());
+        return new Node((known == null ? master : known).getUri());
+    }
+
     /** @return the master of the channel's slot in the slot map, or null when it names none */
     static Node masterIn(Iterable<RedisClusterNode> slotMap, String name) {
+        RedisClusterNode master = masterNodeIn(slotMap, name);
+        return master == null ? null : new Node(master.getUri());
+    }
+
+    private static RedisClusterNode masterNodeIn(Iterable<RedisClusterNode> slotMap, String name) {
         int slot = Utf8Codec.slotOf(name);
         for (RedisClusterNode node : slotMap) {
             if (node.is(NodeFlag.UPSTREAM) && node.hasSlot(slot)) {
-                return new Node(node.getUri());
+                return node;
             }
         }
         return null;

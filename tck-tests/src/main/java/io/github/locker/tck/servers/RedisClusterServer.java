@@ -2,6 +2,7 @@ package io.github.locker.tck.servers;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -200,14 +201,26 @@ public final class RedisClusterServer implements BeforeAllCallback, AfterAllCall
      * {@code CLUSTER NODES}), so tests can place keys on chosen nodes and check where the driver
      * put them without trusting the driver's own routing.
      *
-     * @param key a Redis key, hash tag included (a lock key, not the name given to the locker)
+     * @param key a Redis key, hash tag included (a lock key, not the name given to the locker), in
+     *     ASCII: redis-cli gets it as a command-line argument, which the JVM encodes in the locale's
+     *     charset (a POSIX locale turns every other character into '?'); for other keys ask
+     *     {@code CLUSTER KEYSLOT} over a UTF-8 connection and use {@link #nodeServingSlot}
      * @return the node whose slot range holds the key's slot
      */
     public ServerProcess nodeServing(String key) {
-        ServerProcess anyNode = nodes.stream().filter(ServerProcess::isRunning).findFirst()
-                .orElseThrow(() -> new IllegalStateException("no node of the cluster runs"));
-        int slot = Integer.parseInt(RedisCli.run(anyNode.port(), "cluster", "keyslot", key));
-        String map = RedisCli.run(anyNode.port(), "cluster", "nodes");
+        if (!StandardCharsets.US_ASCII.newEncoder().canEncode(key)) {
+            throw new IllegalArgumentException("'" + key + "' is not ASCII: ask CLUSTER KEYSLOT over a UTF-8 connection, "
+                    + "then nodeServingSlot");
+        }
+        return nodeServingSlot(Integer.parseInt(RedisCli.run(anyRunningNode().port(), "cluster", "keyslot", key)));
+    }
+
+    /**
+     * @param slot a hash slot, 0 to 16383
+     * @return the node whose slot range holds it, as {@code CLUSTER NODES} of a running node says
+     */
+    public ServerProcess nodeServingSlot(int slot) {
+        String map = RedisCli.run(anyRunningNode().port(), "cluster", "nodes");
         // <id> <ip:port@busport[,hostname]> <flags> <master> <ping> <pong> <epoch> <link> <slot ranges...>
         for (String line : map.split("\\R")) {
             String[] fields = line.trim().split(" ");
@@ -226,7 +239,12 @@ public final class RedisClusterServer implements BeforeAllCallback, AfterAllCall
                 }
             }
         }
-        throw new IllegalStateException("no node serves slot " + slot + " of '" + key + "':\n" + map);
+        throw new IllegalStateException("no node serves slot " + slot + ":\n" + map);
+    }
+
+    private ServerProcess anyRunningNode() {
+        return nodes.stream().filter(ServerProcess::isRunning).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no node of the cluster runs"));
     }
 
     /** @return the client port of a node's address in {@code CLUSTER NODES}: {@code <ip>:<port>@<bus port>[,<hostname>]} */
